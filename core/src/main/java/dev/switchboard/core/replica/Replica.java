@@ -1,0 +1,156 @@
+package dev.switchboard.core.replica;
+
+import dev.switchboard.core.Clock;
+import dev.switchboard.core.balance.Pick;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the policies know about one replica: identity and weight, its state, requests outstanding
+ * from this runtime, latency and service-rate estimates, and the load it last reported.
+ *
+ * <p>The runtime (gateway or simulator) owns each replica and tells it what happens through
+ * {@link #onDispatch()}, {@link #onFirstByte(long)} and {@link #onComplete(long, boolean)};
+ * balancers only read it. Safe to use from several event loops at once.
+ */
+public final class Replica {
+  /** Finagle's default decay time for Peak EWMA. */
+  public static final Duration DEFAULT_DECAY = Duration.ofSeconds(10);
+
+  private final String id;
+  private final int index;
+  private final double weight;
+  private final Clock clock;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final PeakEwma latency;
+  private final ServiceRate serviceRate;
+  private final Pick pick;
+  private volatile ReplicaState state = ReplicaState.READY;
+  private volatile LoadReport load = LoadReport.NONE;
+
+  /**
+   * @param id a name unique in its pool
+   * @param index a small number unique in its pool, for per-replica arrays in runtimes and reports
+   * @param weight relative capacity (> 0), used by the weighted policies
+   * @param clock the runtime's clock
+   * @param decay time constant of the latency and service-rate averages
+   */
+  public Replica(String id, int index, double weight, Clock clock, Duration decay) {
+    this.id = Objects.requireNonNull(id, "id");
+    if (index < 0) {
+      throw new IllegalArgumentException("index must be >= 0, was " + index);
+    }
+    if (!(weight > 0.0) || Double.isInfinite(weight)) {
+      throw new IllegalArgumentException("weight must be a positive number, was " + weight);
+    }
+    this.index = index;
+    this.weight = weight;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    long decayNanos = decay.toNanos();
+    this.latency = new PeakEwma(clock, decayNanos);
+    this.serviceRate = new ServiceRate(clock, decayNanos);
+    this.pick = Pick.route(this);
+  }
+
+  public Replica(String id, int index, Clock clock) {
+    this(id, index, 1.0, clock, DEFAULT_DECAY);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public int index() {
+    return index;
+  }
+
+  public double weight() {
+    return weight;
+  }
+
+  public ReplicaState state() {
+    return state;
+  }
+
+  public void setState(ReplicaState state) {
+    this.state = Objects.requireNonNull(state, "state");
+  }
+
+  /** Requests this runtime has sent to the replica that have not completed. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  public LoadReport load() {
+    return load;
+  }
+
+  /** Stores the latest load report (from a {@code /metrics} scrape, or the simulated engine). */
+  public void report(LoadReport report) {
+    this.load = Objects.requireNonNull(report, "report");
+  }
+
+  public PeakEwma latency() {
+    return latency;
+  }
+
+  /** Peak EWMA cost with the current outstanding count; lower is better. */
+  public double peakEwmaCost() {
+    return latency.cost(inFlight.get());
+  }
+
+  /** Learned completions per second of busy time, or NaN before the first completion. */
+  public double serviceRatePerSecond() {
+    return serviceRate.perSecond(inFlight.get());
+  }
+
+  /** The decision value routing to this replica; one instance, so picking allocates nothing. */
+  public Pick asPick() {
+    return pick;
+  }
+
+  /**
+   * A request was sent to this replica.
+   *
+   * @return the start stamp to hand back to {@link #onFirstByte} and {@link #onComplete}
+   */
+  public long onDispatch() {
+    int before = inFlight.getAndIncrement();
+    serviceRate.onChange(before, false);
+    return clock.nanoTime();
+  }
+
+  /**
+   * The first byte of the response arrived (for a stream, the first token): the latency sample
+   * Peak EWMA learns from, as Linkerd measures it.
+   */
+  public void onFirstByte(long startNanos) {
+    latency.observe(clock.nanoTime() - startNanos);
+  }
+
+  /**
+   * The request finished. A failed request that never produced a first byte still teaches the
+   * latency estimate, but never makes the replica look faster than it already does: a replica
+   * failing fast must not attract traffic.
+   */
+  public void onComplete(long startNanos, boolean success) {
+    if (!success) {
+      latency.observeAtLeastEstimate(clock.nanoTime() - startNanos);
+    }
+    int before = inFlight.getAndDecrement();
+    serviceRate.onChange(before, success);
+  }
+
+  /** An immutable view for reports and the admin API. */
+  public ReplicaSnapshot snapshot() {
+    return new ReplicaSnapshot(
+        id, index, weight, state, inFlight.get(), latency.estimateNanos(),
+        serviceRatePerSecond(), load);
+  }
+
+  @Override
+  public String toString() {
+    return "Replica[" + id + ", " + state + ", inFlight=" + inFlight.get() + "]";
+  }
+}

@@ -1,0 +1,12 @@
+package dev.switchboard.core.replica;
+
+/** An immutable picture of a replica at one moment, for reports and the admin API. */
+public record ReplicaSnapshot(
+    String id,
+    int index,
+    double weight,
+    ReplicaState state,
+    int inFlight,
+    double latencyEwmaNanos,
+    double serviceRatePerSecond,
+    LoadReport load) {}

@@ -1,0 +1,212 @@
+package dev.switchboard.sim;
+
+import dev.switchboard.core.ManualClock;
+import dev.switchboard.core.Randomness;
+import dev.switchboard.core.replica.Replica;
+import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.request.RequestInfo;
+import dev.switchboard.sim.engine.Event;
+import dev.switchboard.sim.engine.EventQueue;
+import dev.switchboard.sim.metrics.PolicyResult;
+import dev.switchboard.sim.metrics.RunMetrics;
+import dev.switchboard.sim.metrics.SimulationReport;
+import dev.switchboard.sim.model.ModelListener;
+import dev.switchboard.sim.model.ReplicaModel;
+import dev.switchboard.sim.model.SimRequest;
+import dev.switchboard.sim.policy.Policies;
+import dev.switchboard.sim.policy.SimPolicy;
+import dev.switchboard.sim.scenario.ReplicaSpec;
+import dev.switchboard.sim.scenario.Scenario;
+import dev.switchboard.sim.workload.Arrival;
+import dev.switchboard.sim.workload.Workload;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one scenario under one policy on a virtual clock: the workload's arrivals go through the
+ * policy to modelled replicas; the core {@link Replica} objects are told of every dispatch, first
+ * byte and completion exactly as the live gateway tells them, and get load reports at the scrape
+ * interval.
+ *
+ * <p>Every policy of a scenario faces the identical arrival sequence (same seed), so differences
+ * between them are the policies' alone.
+ */
+public final class Simulation implements ModelListener {
+  /** Receives the number of arrivals processed so far, now and then, and the end of the run. */
+  @FunctionalInterface
+  public interface Progress {
+    Progress NONE = done -> {};
+
+    void arrivals(long done);
+
+    default void finished() {}
+  }
+
+  private static final int PROGRESS_EVERY = 4096;
+
+  private final Scenario scenario;
+  private final EventQueue events;
+  private final List<Replica> replicas = new ArrayList<>();
+  private final List<ReplicaModel> models = new ArrayList<>();
+  private final ReplicaSet candidates;
+  private final SimPolicy policy;
+  private final Workload workload;
+  private final RunMetrics metrics;
+  private final Progress progress;
+  private final ArrivalEvent arrivalEvent = new ArrivalEvent();
+  private final ScrapeEvent scrapeEvent = new ScrapeEvent();
+  private long arrived;
+  private boolean workloadDone;
+
+  private Simulation(Scenario scenario, String policyName, Progress progress) {
+    this.scenario = scenario;
+    this.progress = progress;
+    this.events = new EventQueue(new ManualClock(0));
+    List<ReplicaSpec> specs = scenario.replicas();
+    for (int i = 0; i < specs.size(); i++) {
+      ReplicaSpec spec = specs.get(i);
+      replicas.add(new Replica(spec.id(), i, spec.weight(), events.clock(), scenario.decay()));
+      models.add(scenario.model().create(events, spec.speed(), this));
+    }
+    this.candidates = ReplicaSet.of(replicas);
+    // Each policy's own random choices come from a stream of their own, so that they never
+    // disturb the workload's.
+    long policySeed = scenario.seed() * 0x9E3779B97F4A7C15L + policyName.hashCode();
+    this.policy =
+        Policies.create(policyName, scenario.balancerOptions(), Randomness.seeded(policySeed), models);
+    this.workload = scenario.workload().create(scenario.seed(), scenario.poolCapacityPerSecond());
+    this.metrics = new RunMetrics(specs.size(), scenario.workload().tiers().tierNames());
+  }
+
+  /** Runs {@code policyName} on {@code scenario} to the last completion. */
+  public static PolicyResult run(Scenario scenario, String policyName, Progress progress) {
+    Simulation sim = new Simulation(scenario, policyName, progress);
+    sim.runToEnd();
+    return sim.result();
+  }
+
+  /** Runs every policy of the scenario, in order. */
+  public static SimulationReport runAll(Scenario scenario, ProgressFactory progress) {
+    List<PolicyResult> results = new ArrayList<>();
+    for (String policy : scenario.policies()) {
+      results.add(run(scenario, policy, progress.forPolicy(policy)));
+    }
+    return new SimulationReport(
+        scenario.name(),
+        scenario.description(),
+        scenario.seed(),
+        scenario.replicas().stream().map(ReplicaSpec::id).toList(),
+        scenario.replicas().stream().map(ReplicaSpec::speed).toList(),
+        List.copyOf(results));
+  }
+
+  /** Makes the progress sink for each policy's run. */
+  @FunctionalInterface
+  public interface ProgressFactory {
+    ProgressFactory NONE = policy -> Progress.NONE;
+
+    Progress forPolicy(String policy);
+  }
+
+  private void runToEnd() {
+    scheduleNextArrival();
+    events.schedule(scrapeEvent, 0);
+    events.run();
+    progress.arrivals(arrived);
+    progress.finished();
+  }
+
+  private PolicyResult result() {
+    long[] busy = new long[models.size()];
+    for (int i = 0; i < busy.length; i++) {
+      busy[i] = models.get(i).busyNanos();
+    }
+    return metrics.result(policy.name(), busy);
+  }
+
+  private void scheduleNextArrival() {
+    Arrival next = workload.next();
+    if (next == null) {
+      workloadDone = true;
+      return;
+    }
+    arrivalEvent.next = next;
+    events.schedule(arrivalEvent, Math.max(next.atNanos(), events.now()));
+  }
+
+  private void onArrival(Arrival a) {
+    SimRequest r =
+        new SimRequest(a, new RequestInfo("", a.promptTokens(), a.outputTokens(), a.tenant(), a.tier()));
+    metrics.onArrival(r);
+    Replica chosen = policy.choose(r, candidates);
+    if (chosen == null) {
+      metrics.onReject(r, events.now());
+    } else {
+      long stamp = chosen.onDispatch();
+      ReplicaModel model = models.get(chosen.index());
+      r.dispatchedTo(chosen, stamp, model);
+      metrics.onDispatch(chosen.index());
+      model.submit(r);
+    }
+    if (++arrived % PROGRESS_EVERY == 0) {
+      progress.arrivals(arrived);
+    }
+    scheduleNextArrival();
+  }
+
+  @Override
+  public void onFirstToken(SimRequest r) {
+    if (scenario.streaming()) {
+      r.replica().onFirstByte(r.startStamp());
+    }
+  }
+
+  @Override
+  public void onComplete(SimRequest r) {
+    if (!scenario.streaming()) {
+      r.replica().onFirstByte(r.startStamp());
+    }
+    r.replica().onComplete(r.startStamp(), true);
+    metrics.onComplete(r);
+  }
+
+  @Override
+  public void onReject(SimRequest r, String reason) {
+    r.replica().onComplete(r.startStamp(), false);
+    metrics.onReject(r, events.now());
+  }
+
+  @Override
+  public void onDecodeStep(long stepNanos, int tokens) {
+    metrics.onDecodeStep(stepNanos, tokens);
+  }
+
+  private final class ArrivalEvent extends Event {
+    Arrival next;
+
+    @Override
+    protected void fire() {
+      Arrival a = next;
+      next = null;
+      onArrival(a);
+    }
+  }
+
+  /** Replicas' load reports, as the gateway scrapes {@code /metrics}; stops once all is done. */
+  private final class ScrapeEvent extends Event {
+    @Override
+    protected void fire() {
+      long now = events.now();
+      boolean idle = true;
+      for (int i = 0; i < models.size(); i++) {
+        ReplicaModel m = models.get(i);
+        replicas.get(i).report(m.report());
+        metrics.sampleInFlight(now, i, m.outstanding());
+        idle &= m.outstanding() == 0;
+      }
+      if (!(workloadDone && idle)) {
+        events.scheduleIn(this, scenario.metricsIntervalNanos());
+      }
+    }
+  }
+}

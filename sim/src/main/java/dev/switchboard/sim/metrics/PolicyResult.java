@@ -1,0 +1,58 @@
+package dev.switchboard.sim.metrics;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one policy got on one scenario. Immutable.
+ *
+ * @param policy the policy's name
+ * @param completed requests that finished
+ * @param rejected requests that could not be placed (no routable replica, or shed)
+ * @param latencyMs end-to-end latency
+ * @param ttftMs time to first token (for the service-time model: to the whole response)
+ * @param interTokenMs time between tokens of a stream (step model only; empty otherwise)
+ * @param queueWaitMs time waiting in a replica's queue before service began
+ * @param throughputPerSecond completed requests per second of virtual time
+ * @param durationSeconds virtual time from the first arrival to the last completion
+ * @param replicaShare fraction of requests each replica received, by replica index
+ * @param replicaUtilization fraction of time each replica was busy, by replica index
+ * @param latencyCdf points (latency ms, cumulative fraction) for charts
+ * @param series load and latency over time
+ * @param byTier per-tier latency summaries, in tier order
+ */
+public record PolicyResult(
+    String policy,
+    long completed,
+    long rejected,
+    Percentiles latencyMs,
+    Percentiles ttftMs,
+    Percentiles interTokenMs,
+    Percentiles queueWaitMs,
+    double throughputPerSecond,
+    double durationSeconds,
+    double[] replicaShare,
+    double[] replicaUtilization,
+    List<double[]> latencyCdf,
+    TimeSeries series,
+    Map<String, TierResult> byTier) {
+
+  /** Per-tier summaries. */
+  public record TierResult(long completed, long rejected, Percentiles latencyMs, Percentiles ttftMs) {}
+
+  public double maxUtilization() {
+    double m = 0;
+    for (double u : replicaUtilization) {
+      m = Math.max(m, u);
+    }
+    return m;
+  }
+
+  public double minUtilization() {
+    double m = replicaUtilization.length == 0 ? 0 : Double.POSITIVE_INFINITY;
+    for (double u : replicaUtilization) {
+      m = Math.min(m, u);
+    }
+    return m;
+  }
+}

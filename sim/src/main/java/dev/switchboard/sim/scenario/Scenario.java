@@ -1,0 +1,185 @@
+package dev.switchboard.sim.scenario;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.switchboard.core.balance.BalancerOptions;
+import dev.switchboard.sim.model.ReplicaModelSpec;
+import dev.switchboard.sim.model.StepModelSpec;
+import dev.switchboard.sim.policy.Policies;
+import dev.switchboard.sim.workload.WorkloadSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.OptionalDouble;
+import java.util.Set;
+
+/**
+ * A simulation scenario, read from YAML and validated: every error names its field.
+ *
+ * <pre>
+ * name: seed-balancers
+ * description: one line
+ * seed: 42
+ * policies: [round-robin, peak-ewma, oracle]
+ * replicas: [{id: r0, speed: 1.0}, {id: r1, speed: 2.0}]   # or {count: 16, speed: 1.0}
+ * model: {type: service-time, slots: 1}                      # or {type: vllm-step, ...}
+ * workload: {type: poisson, load: 0.8, requests: 200000, service_time_ms: ...}
+ * streaming: false            # does the first byte come with the first token?
+ * metrics_interval_ms: 100    # how often replicas' load reports are scraped
+ * balancer: {decay_s: 10, llm_aware: {queue: 1, kv_cache: 1, in_flight: 1}}
+ * </pre>
+ */
+public record Scenario(
+    String name,
+    String description,
+    long seed,
+    List<String> policies,
+    List<ReplicaSpec> replicas,
+    ReplicaModelSpec model,
+    WorkloadSpec workload,
+    boolean streaming,
+    long metricsIntervalNanos,
+    Duration decay,
+    BalancerOptions balancerOptions) {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  /**
+   * Reads and validates a scenario file. A relative trace path in it is relative to the working
+   * directory, like one given with {@code --trace}: scenarios are run from the repository root.
+   */
+  public static Scenario load(Path file) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(Files.readString(file));
+    } catch (NoSuchFileException e) {
+      throw new ScenarioException(file.toString(), "no such file");
+    } catch (JsonProcessingException e) {
+      JsonLocation loc = e.getLocation();
+      String where = file + (loc != null && loc.getLineNr() > 0 ? ":" + loc.getLineNr() : "");
+      throw new ScenarioException(where, "not valid YAML: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ScenarioException(file.toString(), "cannot read: " + e.getMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw new ScenarioException(file.toString(), "must be a YAML mapping");
+    }
+    return parse(new Node(root, ""));
+  }
+
+  public static Scenario parse(Node root) {
+    root.allowOnly(
+        "name", "description", "seed", "policies", "replicas", "model", "workload", "streaming",
+        "metrics_interval_ms", "balancer");
+    String name = root.string("name");
+    String description = root.string("description", "");
+    long seed = root.integer("seed", 1);
+    ReplicaModelSpec model = ReplicaModelSpec.parse(root.object("model"));
+    List<ReplicaSpec> replicas = parseReplicas(root);
+    WorkloadSpec workload = WorkloadSpec.parse(root.object("workload"));
+    List<String> policies = new ArrayList<>();
+    for (Node p : root.list("policies")) {
+      String policy = p.asString();
+      if (!Policies.exists(policy)) {
+        throw p.error("unknown policy '" + policy + "' (known: " + String.join(", ", Policies.names()) + ")");
+      }
+      policies.add(policy);
+    }
+    if (policies.isEmpty()) {
+      policies.addAll(Policies.names());
+    }
+    boolean streaming = root.bool("streaming", model instanceof StepModelSpec);
+    long interval = Math.round(root.positive("metrics_interval_ms", 100) * 1e6);
+    Node balancer = root.get("balancer").allowOnly("decay_s", "llm_aware");
+    Duration decay = Duration.ofNanos(Math.round(balancer.positive("decay_s", 10) * 1e9));
+    Node llm = balancer.get("llm_aware").allowOnly("queue", "kv_cache", "in_flight");
+    BalancerOptions options =
+        new BalancerOptions(
+            new BalancerOptions.LlmAwareWeights(
+                llm.nonNegative("queue", 1), llm.nonNegative("kv_cache", 1), llm.nonNegative("in_flight", 1)));
+    return new Scenario(
+        name, description, seed, List.copyOf(policies), replicas, model, workload, streaming,
+        interval, decay, options);
+  }
+
+  private static List<ReplicaSpec> parseReplicas(Node root) {
+    Node node = root.get("replicas");
+    if (node.isMissing()) {
+      throw node.error("is required");
+    }
+    List<ReplicaSpec> out = new ArrayList<>();
+    if (node.json().isObject()) {
+      node.allowOnly("count", "speed", "weight");
+      long count = node.positiveInteger("count", 1);
+      if (count > 10_000) {
+        throw node.error("count", "must be <= 10000, was " + count);
+      }
+      double speed = node.positive("speed", 1.0);
+      double weight = node.positive("weight", 1.0);
+      for (int i = 0; i < count; i++) {
+        out.add(new ReplicaSpec("r" + i, speed, weight));
+      }
+      return List.copyOf(out);
+    }
+    List<Node> list = root.list("replicas");
+    if (list.isEmpty()) {
+      throw node.error("must name at least one replica");
+    }
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      Node r = list.get(i).allowOnly("id", "speed", "weight");
+      String id = r.string("id", "r" + i);
+      if (id.isBlank() || !ids.add(id)) {
+        throw r.error("id", "must be unique and non-empty, was '" + id + "'");
+      }
+      out.add(new ReplicaSpec(id, r.positive("speed", 1.0), r.positive("weight", 1.0)));
+    }
+    return List.copyOf(out);
+  }
+
+  /** Requests per second the pool sustains, or NaN when the model cannot say. */
+  public double poolCapacityPerSecond() {
+    OptionalDouble mean = workload.meanServiceMillis();
+    double total = 0;
+    for (ReplicaSpec r : replicas) {
+      total += model.capacityPerSecond(r.speed(), mean);
+    }
+    return total;
+  }
+
+  public Scenario withWorkload(WorkloadSpec w) {
+    return new Scenario(
+        name, description, seed, policies, replicas, model, w, streaming, metricsIntervalNanos, decay,
+        balancerOptions);
+  }
+
+  public Scenario withSeed(long newSeed) {
+    return new Scenario(
+        name, description, newSeed, policies, replicas, model, workload, streaming, metricsIntervalNanos,
+        decay, balancerOptions);
+  }
+
+  /** Replaces the policy list; each name is checked. */
+  public Scenario withPolicies(List<String> names) {
+    for (String p : names) {
+      if (!Policies.exists(p)) {
+        throw new ScenarioException(
+            "--policies", "unknown policy '" + p + "' (known: " + String.join(", ", Policies.names()) + ")");
+      }
+    }
+    if (names.isEmpty()) {
+      throw new ScenarioException("--policies", "name at least one policy");
+    }
+    return new Scenario(
+        name, description, seed, List.copyOf(names), replicas, model, workload, streaming,
+        metricsIntervalNanos, decay, balancerOptions);
+  }
+}

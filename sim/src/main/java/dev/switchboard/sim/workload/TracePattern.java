@@ -1,0 +1,102 @@
+package dev.switchboard.sim.workload;
+
+import dev.switchboard.sim.scenario.Node;
+import dev.switchboard.sim.scenario.ScenarioException;
+import dev.switchboard.sim.trace.TraceFormat;
+import dev.switchboard.sim.trace.TraceReader;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+
+/**
+ * {@code type: trace}: a trace file ({@code path}, which may come later from the command line),
+ * its {@code format}, {@code speedup} and {@code rate_scale}.
+ */
+final class TracePattern implements ArrivalPattern {
+  static final String[] FIELDS = {"path", "format", "speedup", "rate_scale", "max_requests"};
+  private static final double MAX_RATE_SCALE = 1000;
+
+  private final Path path;
+  private final TraceFormat format;
+  private final double speedup;
+  private final double rateScale;
+  private final String root;
+
+  private TracePattern(Path path, TraceFormat format, double speedup, double rateScale, String root) {
+    this.path = path;
+    this.format = format;
+    this.speedup = speedup;
+    this.rateScale = rateScale;
+    this.root = root;
+  }
+
+  static TracePattern parse(Node workload) {
+    Path path = null;
+    if (workload.has("path")) {
+      String text = workload.string("path");
+      try {
+        path = Path.of(text);
+      } catch (InvalidPathException e) {
+        throw workload.error("path", "not a valid file path: " + e.getMessage());
+      }
+    }
+    TraceFormat format = null;
+    if (workload.has("format")) {
+      try {
+        format = TraceFormat.fromName(workload.string("format"));
+      } catch (IllegalArgumentException e) {
+        throw workload.error("format", e.getMessage());
+      }
+    }
+    double speedup = workload.positive("speedup", 1);
+    double rateScale = workload.positive("rate_scale", 1);
+    if (rateScale > MAX_RATE_SCALE) {
+      throw workload.error("rate_scale", "must be at most " + (int) MAX_RATE_SCALE + ", was " + rateScale);
+    }
+    return new TracePattern(path, format, speedup, rateScale, workload.path());
+  }
+
+  Path path() {
+    return path;
+  }
+
+  TracePattern withPath(Path newPath) {
+    return new TracePattern(newPath, format, speedup, rateScale, root);
+  }
+
+  TracePattern withSpeedup(double newSpeedup) {
+    if (!(newSpeedup > 0) || Double.isInfinite(newSpeedup)) {
+      throw new ScenarioException(field("speedup"), "must be > 0, was " + newSpeedup);
+    }
+    return new TracePattern(path, format, newSpeedup, rateScale, root);
+  }
+
+  @Override
+  public boolean endless() {
+    return false;
+  }
+
+  @Override
+  public Workload create(
+      StopRule stop, ArrivalFactory factory, RandomStreams streams, double poolCapacityPerSecond) {
+    if (path == null) {
+      throw new ScenarioException(
+          field("path"), "no trace given: set " + field("path") + " or pass --trace FILE");
+    }
+    if (!Files.isRegularFile(path)) {
+      throw new ScenarioException(field("path"), "trace file not found: " + path);
+    }
+    TraceFormat f;
+    try {
+      f = format != null ? format : TraceFormat.guess(path);
+    } catch (IllegalArgumentException e) {
+      throw new ScenarioException(field("format"), e.getMessage());
+    }
+    TraceReader reader = TraceReader.open(path, f);
+    return new TraceWorkload(reader, speedup, rateScale, stop, factory, streams);
+  }
+
+  private String field(String name) {
+    return root.isEmpty() ? name : root + "." + name;
+  }
+}
