@@ -75,7 +75,7 @@ final class SimulateCommand implements Callable<Integer> {
       }
       scenario = scenario.withWorkload(scenario.workload().withSpeedup(speedup));
     }
-    SimulationReport result = Simulation.runAll(scenario, progressFactory(scenario));
+    SimulationReport result = Simulation.runAll(scenario, progressFactory());
     System.out.print(TableReport.render(result));
     if (json != null) {
       JsonReport.write(result, json);
@@ -88,15 +88,15 @@ final class SimulateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Simulation.ProgressFactory progressFactory(Scenario scenario) {
-    if (quiet) {
+  /** A progress bar on an interactive terminal for runs long enough to wait for. */
+  private Simulation.ProgressFactory progressFactory() {
+    if (quiet || System.console() == null) {
       return Simulation.ProgressFactory.NONE;
     }
-    long expected = scenario.workload().create(scenario.seed(), scenario.poolCapacityPerSecond()).expectedCount();
-    if (expected >= 0 && expected < PROGRESS_THRESHOLD) {
-      return Simulation.ProgressFactory.NONE;
-    }
-    return policy -> {
+    return (policy, expected) -> {
+      if (expected >= 0 && expected < PROGRESS_THRESHOLD) {
+        return Simulation.Progress.NONE;
+      }
       ProgressBar bar =
           new ProgressBarBuilder()
               .setTaskName(policy)

@@ -58,9 +58,8 @@ public final class Simulation implements ModelListener {
   private long arrived;
   private boolean workloadDone;
 
-  private Simulation(Scenario scenario, String policyName, Progress progress) {
+  private Simulation(Scenario scenario, String policyName, ProgressFactory progress) {
     this.scenario = scenario;
-    this.progress = progress;
     this.events = new EventQueue(new ManualClock(0));
     List<ReplicaSpec> specs = scenario.replicas();
     for (int i = 0; i < specs.size(); i++) {
@@ -76,10 +75,11 @@ public final class Simulation implements ModelListener {
         Policies.create(policyName, scenario.balancerOptions(), Randomness.seeded(policySeed), models);
     this.workload = scenario.workload().create(scenario.seed(), scenario.poolCapacityPerSecond());
     this.metrics = new RunMetrics(specs.size(), scenario.workload().tiers().tierNames());
+    this.progress = progress.forPolicy(policyName, workload.expectedCount());
   }
 
   /** Runs {@code policyName} on {@code scenario} to the last completion. */
-  public static PolicyResult run(Scenario scenario, String policyName, Progress progress) {
+  public static PolicyResult run(Scenario scenario, String policyName, ProgressFactory progress) {
     Simulation sim = new Simulation(scenario, policyName, progress);
     sim.runToEnd();
     return sim.result();
@@ -89,7 +89,7 @@ public final class Simulation implements ModelListener {
   public static SimulationReport runAll(Scenario scenario, ProgressFactory progress) {
     List<PolicyResult> results = new ArrayList<>();
     for (String policy : scenario.policies()) {
-      results.add(run(scenario, policy, progress.forPolicy(policy)));
+      results.add(run(scenario, policy, progress));
     }
     return new SimulationReport(
         scenario.name(),
@@ -103,9 +103,10 @@ public final class Simulation implements ModelListener {
   /** Makes the progress sink for each policy's run. */
   @FunctionalInterface
   public interface ProgressFactory {
-    ProgressFactory NONE = policy -> Progress.NONE;
+    ProgressFactory NONE = (policy, expected) -> Progress.NONE;
 
-    Progress forPolicy(String policy);
+    /** @param expectedArrivals how many arrivals the run will have, or -1 if unknown */
+    Progress forPolicy(String policy, long expectedArrivals);
   }
 
   private void runToEnd() {

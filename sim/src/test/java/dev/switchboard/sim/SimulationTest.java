@@ -48,7 +48,7 @@ class SimulationTest {
   @Test
   void everyRequestCompletesAndIsCountedOnce() throws Exception {
     Scenario s = scenario(SEED_POOL).withPolicies(List.of("least-requests"));
-    PolicyResult r = Simulation.run(s, "least-requests", Simulation.Progress.NONE);
+    PolicyResult r = Simulation.run(s, "least-requests", Simulation.ProgressFactory.NONE);
     assertThat(r.completed()).isEqualTo(20000);
     assertThat(r.rejected()).isZero();
     assertThat(r.latencyMs().count()).isEqualTo(20000);

@@ -25,10 +25,13 @@ public final class AzureCsvReader implements TraceReader {
   private final TraceLines lines;
   private final Timeline timeline = new Timeline();
   private final int columnCount;
+
   /** Position in a row of TIMESTAMP, ContextTokens, GeneratedTokens. */
   private final int[] columnOf = new int[COLUMNS.length];
+
   /** Start and end of each column in the current row; reused for every row. */
   private final int[] starts;
+
   private final int[] ends;
 
   // The calendar day of the previous row: rows of one day share it, so LocalDate is rarely built.
@@ -113,7 +116,9 @@ public final class AzureCsvReader implements TraceReader {
     return names.length;
   }
 
-  /** Records where each comma-separated field starts and ends; returns how many fields there are. */
+  /**
+   * Records where each comma-separated field starts and ends; returns how many fields there are.
+   */
   private int split(String line) {
     int field = 0;
     int start = 0;
@@ -131,7 +136,9 @@ public final class AzureCsvReader implements TraceReader {
     return field;
   }
 
-  /** {@code YYYY-MM-DD HH:MM:SS[.f…]} with 0 to 9 fractional digits, as an offset in nanoseconds. */
+  /**
+   * {@code YYYY-MM-DD HH:MM:SS[.f…]} with 0 to 9 fractional digits, as an offset in nanoseconds.
+   */
   private long parseTimestamp(String s, int from, int to) {
     while (from < to && s.charAt(from) == ' ') {
       from++;
@@ -175,7 +182,8 @@ public final class AzureCsvReader implements TraceReader {
       }
       fraction = value * TO_NANOS[n];
     }
-    long seconds = (epochDay(year, month, day, s, from, to) * 24 + hour) * 3600 + minute * 60 + second;
+    long seconds =
+        (epochDay(year, month, day, s, from, to) * 24 + hour) * 3600 + minute * 60 + second;
     return timeline.offset(seconds, fraction, lines, "column " + TIMESTAMP);
   }
 
@@ -194,7 +202,8 @@ public final class AzureCsvReader implements TraceReader {
   }
 
   private RuntimeException badTimestamp(String s, int from, int to, String problem) {
-    return lines.error(problem + ", was '" + s.substring(from, to) + "' (column " + TIMESTAMP + ")");
+    return lines.error(
+        problem + ", was '" + s.substring(from, to) + "' (column " + TIMESTAMP + ")");
   }
 
   /** A non-negative token count. */
@@ -209,8 +218,7 @@ public final class AzureCsvReader implements TraceReader {
       throw lines.error("missing value (column " + column + ")");
     }
     if (s.charAt(from) == '-') {
-      throw lines.error(
-          "must be >= 0, was " + s.substring(from, to) + " (column " + column + ")");
+      throw lines.error("must be >= 0, was " + s.substring(from, to) + " (column " + column + ")");
     }
     long value = 0;
     for (int i = from; i < to; i++) {

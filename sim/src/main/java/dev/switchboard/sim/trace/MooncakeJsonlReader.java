@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 /**
  * Reads a Mooncake trace: one JSON object per line, {@code {"timestamp": 27482, "input_length":
- * 6955, "output_length": 52, "hash_ids": [46, 47]}}, the timestamp in milliseconds. {@code hash_ids}
- * is optional, other fields are ignored, blank lines are skipped.
+ * 6955, "output_length": 52, "hash_ids": [46, 47]}}, the timestamp in milliseconds. {@code
+ * hash_ids} is optional, other fields are ignored, blank lines are skipped.
  */
 public final class MooncakeJsonlReader implements TraceReader {
   private static final ObjectMapper JSON = new ObjectMapper();

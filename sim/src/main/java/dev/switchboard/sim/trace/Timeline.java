@@ -1,5 +1,7 @@
 package dev.switchboard.sim.trace;
 
+import java.util.Locale;
+
 /**
  * Turns a trace's absolute timestamps into offsets from its first record, refusing time that goes
  * backwards (a replay must be in arrival order). Seconds and nanoseconds are kept apart so that
@@ -34,11 +36,12 @@ final class Timeline {
     }
     if (offset < lastOffset) {
       throw lines.error(
-          "timestamp goes backwards, "
-              + (lastOffset - offset) / 1e6
-              + " ms before the previous record; a trace must be sorted by time ("
-              + what
-              + ")");
+          String.format(
+              Locale.ROOT,
+              "timestamp goes backwards, %.3f s before the previous record;"
+                  + " a trace must be sorted by time (%s)",
+              (lastOffset - offset) / 1e9,
+              what));
     }
     lastOffset = offset;
     return offset;

@@ -38,8 +38,8 @@ public enum TraceFormat {
   }
 
   /**
-   * The format implied by the file name: {@code .csv} is Azure, {@code .jsonl} and {@code .json} are
-   * Mooncake.
+   * The format implied by the file name: {@code .csv} is Azure, {@code .jsonl} and {@code .json}
+   * are Mooncake.
    *
    * @throws IllegalArgumentException when the extension says nothing; callers add the field path
    */

@@ -26,7 +26,9 @@ final class TraceLines implements AutoCloseable {
     }
   }
 
-  /** The next line that is not blank (BufferedReader strips {@code \n} and {@code \r\n}), or null. */
+  /**
+   * The next line that is not blank (BufferedReader strips {@code \n} and {@code \r\n}), or null.
+   */
   String next() {
     if (closed) {
       return null;

@@ -8,4 +8,5 @@ package dev.switchboard.sim.trace;
  * @param outputTokens generated tokens as recorded (≥ 0; the workload raises 0 to 1)
  * @param blockHashes prefix-cache block hashes (Mooncake {@code hash_ids}), or an empty array
  */
-public record TraceRecord(long offsetNanos, int promptTokens, int outputTokens, long[] blockHashes) {}
+public record TraceRecord(
+    long offsetNanos, int promptTokens, int outputTokens, long[] blockHashes) {}

@@ -2,7 +2,10 @@ package dev.switchboard.sim.workload;
 
 import dev.switchboard.sim.scenario.Node;
 
-/** {@code type: bursty}: {@code rate_on_per_s} for {@code on_s}, {@code rate_off_per_s} for {@code off_s}. */
+/**
+ * {@code type: bursty}: {@code rate_on_per_s} for {@code on_s}, {@code rate_off_per_s} for {@code
+ * off_s}.
+ */
 final class BurstyPattern implements ArrivalPattern {
   static final String[] FIELDS = {"rate_on_per_s", "rate_off_per_s", "on_s", "off_s"};
 

@@ -1,8 +1,8 @@
 package dev.switchboard.sim.workload;
 
 /**
- * On/off traffic: Poisson at {@code rateOn} for {@code onSeconds}, then at {@code rateOff} (often 0)
- * for {@code offSeconds}, over and over.
+ * On/off traffic: Poisson at {@code rateOn} for {@code onSeconds}, then at {@code rateOff} (often
+ * 0) for {@code offSeconds}, over and over.
  */
 public final class BurstyWorkload implements Workload {
   private final StopRule stop;

@@ -1,6 +1,8 @@
 package dev.switchboard.sim.workload;
 
-/** The arrivals of a synthetic workload: times from a clock, cut by a stop rule, sized by a factory. */
+/**
+ * The arrivals of a synthetic workload: times from a clock, cut by a stop rule, sized by a factory.
+ */
 final class ClockedArrivals {
   private final PoissonClock clock;
   private final StopRule stop;

@@ -42,13 +42,13 @@ final class DistributionParser {
     }
     String dist = node.string("dist");
     return switch (dist) {
-      case "constant" -> new ConstantDistribution(
-          constant(node.allowOnly("dist", "value").get("value")));
+      case "constant" ->
+          new ConstantDistribution(constant(node.allowOnly("dist", "value").get("value")));
       case "uniform" -> uniform(node.allowOnly("dist", "min", "max"));
       case "exponential" -> exponential(node.allowOnly("dist", "mean", "min", "max"));
       case "lognormal" -> lognormal(node.allowOnly("dist", "median", "sigma", "min", "max"));
-      default -> throw node.error(
-          "dist", "unknown distribution '" + dist + "' (known: " + KNOWN + ")");
+      default ->
+          throw node.error("dist", "unknown distribution '" + dist + "' (known: " + KNOWN + ")");
     };
   }
 

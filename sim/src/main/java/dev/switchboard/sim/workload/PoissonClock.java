@@ -12,8 +12,10 @@ final class PoissonClock {
   private final double[] ratePerNano;
   private final double[] lengthNanos;
   private final boolean repeat;
+
   /** Expected arrivals in one pass over the schedule, to skip whole quiet cycles at once. */
   private final double cycleWork;
+
   private final double cycleNanos;
   private final SplittableRandom rnd;
 

@@ -3,7 +3,9 @@ package dev.switchboard.sim.workload;
 import dev.switchboard.sim.scenario.Node;
 import java.util.List;
 
-/** {@code type: steps}: {@code levels: [{rate_per_s, duration_s}, ...]}, optionally {@code repeat}. */
+/**
+ * {@code type: steps}: {@code levels: [{rate_per_s, duration_s}, ...]}, optionally {@code repeat}.
+ */
 final class StepsPattern implements ArrivalPattern {
   static final String[] FIELDS = {"levels", "repeat"};
 

@@ -1,8 +1,8 @@
 package dev.switchboard.sim.workload;
 
 /**
- * When a workload ends: after {@code requests} arrivals or at {@code durationNanos} of virtual time,
- * whichever comes first (either may be unlimited).
+ * When a workload ends: after {@code requests} arrivals or at {@code durationNanos} of virtual
+ * time, whichever comes first (either may be unlimited).
  */
 record StopRule(long requests, double durationNanos) {
 

@@ -9,13 +9,15 @@ import java.util.SplittableRandom;
 
 /**
  * Who sends the requests: tiers with shares of the traffic, each with some tenants. In a scenario,
- * {@code tiers: [{name: vip, share: 0.1, tenants: 3}, {name: free, share: 0.9, tenants: 20}]}; shares
- * are normalised, tenants default to 1. Without it, one tier {@code standard} with one tenant.
+ * {@code tiers: [{name: vip, share: 0.1, tenants: 3}, {name: free, share: 0.9, tenants: 20}]};
+ * shares are normalised, tenants default to 1. Without it, one tier {@code standard} with one
+ * tenant.
  */
 public final class TierMix {
   private static final TierMix STANDARD = new TierMix(List.of(new Tier("standard", 1, 1)));
 
   private final List<Tier> tiers;
+
   /** Cumulative shares, the last exactly 1. */
   private final double[] upTo;
 

@@ -22,8 +22,8 @@ public interface TokenDistribution {
   }
 
   /**
-   * Reads a distribution whose samples are never below {@code least}; a constant or bound below it is
-   * an error naming the field. Output tokens use {@code least = 1}.
+   * Reads a distribution whose samples are never below {@code least}; a constant or bound below it
+   * is an error naming the field. Output tokens use {@code least = 1}.
    */
   static TokenDistribution parse(Node node, int least) {
     return new RoundedTokens(DistributionParser.tokens(least).parse(node));

@@ -9,8 +9,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
- * {@code type: trace}: a trace file ({@code path}, which may come later from the command line),
- * its {@code format}, {@code speedup} and {@code rate_scale}.
+ * {@code type: trace}: a trace file ({@code path}, which may come later from the command line), its
+ * {@code format}, {@code speedup} and {@code rate_scale}.
  */
 final class TracePattern implements ArrivalPattern {
   static final String[] FIELDS = {"path", "format", "speedup", "rate_scale", "max_requests"};
@@ -22,7 +22,8 @@ final class TracePattern implements ArrivalPattern {
   private final double rateScale;
   private final String root;
 
-  private TracePattern(Path path, TraceFormat format, double speedup, double rateScale, String root) {
+  private TracePattern(
+      Path path, TraceFormat format, double speedup, double rateScale, String root) {
     this.path = path;
     this.format = format;
     this.speedup = speedup;
@@ -51,7 +52,8 @@ final class TracePattern implements ArrivalPattern {
     double speedup = workload.positive("speedup", 1);
     double rateScale = workload.positive("rate_scale", 1);
     if (rateScale > MAX_RATE_SCALE) {
-      throw workload.error("rate_scale", "must be at most " + (int) MAX_RATE_SCALE + ", was " + rateScale);
+      throw workload.error(
+          "rate_scale", "must be at most " + (int) MAX_RATE_SCALE + ", was " + rateScale);
     }
     return new TracePattern(path, format, speedup, rateScale, workload.path());
   }

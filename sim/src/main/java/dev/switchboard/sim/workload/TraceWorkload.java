@@ -7,9 +7,9 @@ import java.util.SplittableRandom;
 
 /**
  * Replays a trace, read lazily: offsets divided by {@code speedup}; {@code rateScale} below 1 keeps
- * each record with that probability, above 1 adds copies of each record (floor(scale), plus one with
- * probability frac(scale)) spread uniformly between it and the next record, so a scaled trace keeps
- * its shape instead of gaining bursts of identical timestamps.
+ * each record with that probability, above 1 adds copies of each record (floor(scale), plus one
+ * with probability frac(scale)) spread uniformly between it and the next record, so a scaled trace
+ * keeps its shape instead of gaining bursts of identical timestamps.
  */
 public final class TraceWorkload implements Workload, AutoCloseable {
   private final TraceReader reader;
@@ -22,6 +22,7 @@ public final class TraceWorkload implements Workload, AutoCloseable {
 
   /** Times of the current record's copies, in order; the first is the record's own time. */
   private final long[] pending;
+
   private int pendingCount;
   private int pendingNext;
   private TraceRecord current;

@@ -87,8 +87,9 @@ public final class WorkloadSpec {
         workload.allowOnly(fields(TracePattern.FIELDS));
         pattern = TracePattern.parse(workload);
       }
-      default -> throw workload.error(
-          "type", "unknown workload type '" + type + "' (known: " + TYPES + ")");
+      default ->
+          throw workload.error(
+              "type", "unknown workload type '" + type + "' (known: " + TYPES + ")");
     }
     StopRule stop = stopRule(workload, trace ? "max_requests" : "requests", pattern.endless());
     TokenDistribution prompt = null;
@@ -122,7 +123,9 @@ public final class WorkloadSpec {
     return pattern.create(stop, factory, streams, poolCapacityPerSecond);
   }
 
-  /** This workload replaying {@code path} (e.g. from {@code --trace}, or a resolved relative path). */
+  /**
+   * This workload replaying {@code path} (e.g. from {@code --trace}, or a resolved relative path).
+   */
   public WorkloadSpec withTracePath(Path path) {
     return withPattern(tracePattern("a trace file").withPath(path));
   }

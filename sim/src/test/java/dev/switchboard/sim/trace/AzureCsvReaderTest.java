@@ -56,8 +56,7 @@ class AzureCsvReaderTest {
                 + "2023-12-31 23:59:00.1000000,1,1\n"
                 + "2024-01-01 00:00:00.0500000,1,1\n"
                 + "2024-01-01 01:00:00.0000000,1,1\n");
-    assertThat(offsets(r))
-        .containsExactly(0L, 200_000_000L, 60_150_000_000L, 3_660_100_000_000L);
+    assertThat(offsets(r)).containsExactly(0L, 200_000_000L, 60_150_000_000L, 3_660_100_000_000L);
   }
 
   @Test
@@ -134,13 +133,14 @@ class AzureCsvReaderTest {
   @Test
   void aMissingColumnIsNamed() throws IOException {
     Path p = write(HEADER + "2023-11-16 18:00:00,1\n");
-    assertThatThrownBy(() -> drain(p))
-        .hasMessage(p + ":2: missing value (column GeneratedTokens)");
+    assertThatThrownBy(() -> drain(p)).hasMessage(p + ":2: missing value (column GeneratedTokens)");
   }
 
   @Test
   void timestampsGoingBackwardsAreRejectedNamingTheLine() throws IOException {
-    Path p = write(HEADER + "2023-11-16 18:00:01,1,1\n2023-11-16 18:00:02,1,1\n2023-11-16 18:00:00,1,1\n");
+    Path p =
+        write(
+            HEADER + "2023-11-16 18:00:01,1,1\n2023-11-16 18:00:02,1,1\n2023-11-16 18:00:00,1,1\n");
     assertThatThrownBy(() -> drain(p))
         .hasMessageStartingWith(p + ":4: timestamp goes backwards")
         .hasMessageEndingWith("(column TIMESTAMP)");
@@ -151,7 +151,8 @@ class AzureCsvReaderTest {
     Path p = write("time,prompt,output\n2023-11-16 18:00:00,1,1\n");
     assertThatThrownBy(() -> TraceReader.open(p, TraceFormat.AZURE))
         .isInstanceOf(ScenarioException.class)
-        .hasMessageStartingWith(p + ":1: header must have the columns TIMESTAMP,ContextTokens,GeneratedTokens");
+        .hasMessageStartingWith(
+            p + ":1: header must have the columns TIMESTAMP,ContextTokens,GeneratedTokens");
   }
 
   @Test

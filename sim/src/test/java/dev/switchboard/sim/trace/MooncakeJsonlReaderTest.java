@@ -37,9 +37,9 @@ class MooncakeJsonlReaderTest {
         read(
             write(
                 """
-                {"timestamp": 27482, "input_length": 6955, "output_length": 52, "hash_ids": [46, 47, 48]}
-                {"timestamp": 30000, "input_length": 12, "output_length": 3, "hash_ids": [46, 99]}
-                """));
+{"timestamp": 27482, "input_length": 6955, "output_length": 52, "hash_ids": [46, 47, 48]}
+{"timestamp": 30000, "input_length": 12, "output_length": 3, "hash_ids": [46, 99]}
+"""));
     assertThat(r).extracting(TraceRecord::offsetNanos).containsExactly(0L, 2_518_000_000L);
     assertThat(r).extracting(TraceRecord::promptTokens).containsExactly(6955, 12);
     assertThat(r).extracting(TraceRecord::outputTokens).containsExactly(52, 3);
@@ -50,7 +50,10 @@ class MooncakeJsonlReaderTest {
   @Test
   void hashIdsAreOptionalAndExtraFieldsIgnored() throws IOException {
     List<TraceRecord> r =
-        read(write("{\"timestamp\": 1, \"input_length\": 2, \"output_length\": 3, \"note\": \"x\"}\n"));
+        read(
+            write(
+                "{\"timestamp\": 1, \"input_length\": 2, \"output_length\": 3, \"note\":"
+                    + " \"x\"}\n"));
     assertThat(r.get(0).blockHashes()).isEmpty();
   }
 
@@ -90,19 +93,25 @@ class MooncakeJsonlReaderTest {
 
   @Test
   void badJsonNamesTheLine() throws IOException {
-    Path p = write("{\"timestamp\": 1, \"input_length\": 2, \"output_length\": 3}\n{\"timestamp\": 2,\n");
+    Path p =
+        write(
+            "{\"timestamp\": 1, \"input_length\": 2, \"output_length\": 3}\n{\"timestamp\": 2,\n");
     assertThatThrownBy(() -> read(p)).hasMessageStartingWith(p + ":2: not valid JSON");
   }
 
   @Test
   void aNegativeLengthIsRejected() throws IOException {
     Path p = write("{\"timestamp\": 1, \"input_length\": -2, \"output_length\": 3}\n");
-    assertThatThrownBy(() -> read(p)).hasMessage(p + ":1: must be >= 0, was -2 (field input_length)");
+    assertThatThrownBy(() -> read(p))
+        .hasMessage(p + ":1: must be >= 0, was -2 (field input_length)");
   }
 
   @Test
   void aNonIntegerHashIsRejected() throws IOException {
-    Path p = write("{\"timestamp\": 1, \"input_length\": 2, \"output_length\": 3, \"hash_ids\": [1, \"a\"]}\n");
+    Path p =
+        write(
+            "{\"timestamp\": 1, \"input_length\": 2, \"output_length\": 3, \"hash_ids\": [1,"
+                + " \"a\"]}\n");
     assertThatThrownBy(() -> read(p))
         .hasMessage(p + ":1: element 1 must be an integer, was \"a\" (field hash_ids)");
   }

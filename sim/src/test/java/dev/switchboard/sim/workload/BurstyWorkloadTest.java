@@ -18,7 +18,8 @@ class BurstyWorkloadTest {
   void noArrivalsFallInOffPeriodsAtRateZero() {
     List<Arrival> a = run("rate_on_per_s: 100\non_s: 2\noff_s: 3\nduration_s: 100");
     assertThat(a).isNotEmpty();
-    assertThat(a).allSatisfy(x -> assertThat(x.atNanos() % (5 * SECOND)).isLessThanOrEqualTo(2 * SECOND));
+    assertThat(a)
+        .allSatisfy(x -> assertThat(x.atNanos() % (5 * SECOND)).isLessThanOrEqualTo(2 * SECOND));
     // 20 on-periods of 2 s at 100/s.
     assertThat(a.size()).isBetween(3700, 4300);
   }

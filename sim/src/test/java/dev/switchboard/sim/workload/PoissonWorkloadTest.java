@@ -64,7 +64,8 @@ class PoissonWorkloadTest {
     List<Arrival> b = run(fields, 2);
     assertThat(a).extracting(Arrival::atNanos).isNotEqualTo(times(b));
     assertThat(a).extracting(Arrival::promptTokens).isNotEqualTo(prompts(b));
-    assertThat(a).extracting(Arrival::tenant)
+    assertThat(a)
+        .extracting(Arrival::tenant)
         .isNotEqualTo(b.stream().map(Arrival::tenant).toList());
   }
 
@@ -131,7 +132,8 @@ class PoissonWorkloadTest {
   @Test
   void arrivalsCarrySizesFromTheirDistributionsAndDefaults() {
     WorkloadSpec spec =
-        Yaml.spec("{type: poisson, rate_per_s: 10, requests: 20, prompt_tokens: 64, output_tokens: 16}");
+        Yaml.spec(
+            "{type: poisson, rate_per_s: 10, requests: 20, prompt_tokens: 64, output_tokens: 16}");
     assertThat(Yaml.drain(spec.create(1, Double.NaN)))
         .hasSize(20)
         .allSatisfy(

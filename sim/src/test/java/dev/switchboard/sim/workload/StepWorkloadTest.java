@@ -46,7 +46,8 @@ class StepWorkloadTest {
 
   @Test
   void repeatStartsOverUntilTheStopRule() {
-    List<Arrival> a = Yaml.drain(steps(LEVELS + "repeat: true\nduration_s: 600").create(4, Double.NaN));
+    List<Arrival> a =
+        Yaml.drain(steps(LEVELS + "repeat: true\nduration_s: 600").create(4, Double.NaN));
     assertThat(a.get(a.size() - 1).atNanos()).isBetween(590 * SECOND, 600 * SECOND);
     // The second pass repeats the first: a pause at 350-400 s, the high level after it.
     assertThat(countBetween(a, 350, 400)).isZero();
@@ -61,7 +62,9 @@ class StepWorkloadTest {
 
   @Test
   void aNegativeRateIsRejectedNamingTheLevel() {
-    assertThatThrownBy(() -> steps("levels: [{rate_per_s: 5, duration_s: 1}, {rate_per_s: -1, duration_s: 1}]"))
+    assertThatThrownBy(
+            () ->
+                steps("levels: [{rate_per_s: 5, duration_s: 1}, {rate_per_s: -1, duration_s: 1}]"))
         .hasMessageStartingWith("workload.levels[1].rate_per_s: must be >= 0");
   }
 

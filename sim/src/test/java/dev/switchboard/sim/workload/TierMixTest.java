@@ -98,6 +98,7 @@ class TierMixTest {
 
   @Test
   void anEmptyListIsRejected() {
-    assertThatThrownBy(() -> parse("[]")).hasMessageStartingWith("workload.tiers: must have at least one");
+    assertThatThrownBy(() -> parse("[]"))
+        .hasMessageStartingWith("workload.tiers: must have at least one");
   }
 }

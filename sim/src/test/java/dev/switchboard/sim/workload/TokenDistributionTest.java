@@ -56,7 +56,8 @@ class TokenDistributionTest {
     TokenDistribution d = parse("{dist: exponential, mean: 200}");
     int[] s = samples(d);
     assertThat(d.mean()).isCloseTo(200, within(1.0));
-    assertThat(Arrays.stream(s).average().orElseThrow()).isCloseTo(d.mean(), within(d.mean() * 0.02));
+    assertThat(Arrays.stream(s).average().orElseThrow())
+        .isCloseTo(d.mean(), within(d.mean() * 0.02));
     assertThat(Arrays.stream(s).min().orElseThrow()).isGreaterThanOrEqualTo(1);
   }
 
@@ -66,7 +67,8 @@ class TokenDistributionTest {
     int[] s = samples(d);
     assertThat(Arrays.stream(s).min().orElseThrow()).isEqualTo(50);
     assertThat(Arrays.stream(s).max().orElseThrow()).isEqualTo(300);
-    assertThat(Arrays.stream(s).average().orElseThrow()).isCloseTo(d.mean(), within(d.mean() * 0.01));
+    assertThat(Arrays.stream(s).average().orElseThrow())
+        .isCloseTo(d.mean(), within(d.mean() * 0.01));
   }
 
   @Test
@@ -84,7 +86,8 @@ class TokenDistributionTest {
     assertThat(Arrays.stream(s).max().orElseThrow()).isEqualTo(800);
     // Unclamped, the mean would be 500·e^0.5 ≈ 824; the cap at 800 pulls it well below.
     assertThat(d.mean()).isLessThan(600);
-    assertThat(Arrays.stream(s).average().orElseThrow()).isCloseTo(d.mean(), within(d.mean() * 0.01));
+    assertThat(Arrays.stream(s).average().orElseThrow())
+        .isCloseTo(d.mean(), within(d.mean() * 0.01));
   }
 
   @Test

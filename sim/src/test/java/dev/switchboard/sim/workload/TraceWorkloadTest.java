@@ -158,6 +158,8 @@ class TraceWorkloadTest {
   void identicalForTheSameSeed() throws IOException {
     Path p = evenTrace(300, 10);
     String fields = "rate_scale: 1.5\ntiers: [{name: a, share: 1}, {name: b, share: 2}]";
-    assertThat(replay(p, fields)).usingRecursiveFieldByFieldElementComparator().isEqualTo(replay(p, fields));
+    assertThat(replay(p, fields))
+        .usingRecursiveFieldByFieldElementComparator()
+        .isEqualTo(replay(p, fields));
   }
 }

@@ -67,7 +67,8 @@ class WorkloadSpecTest {
 
   @Test
   void syntheticWorkloadsNeedTokenSizes() {
-    assertThatThrownBy(() -> Yaml.spec("type: poisson\nrate_per_s: 1\nrequests: 1\noutput_tokens: 5"))
+    assertThatThrownBy(
+            () -> Yaml.spec("type: poisson\nrate_per_s: 1\nrequests: 1\noutput_tokens: 5"))
         .hasMessage("workload.prompt_tokens: is required");
   }
 
@@ -89,7 +90,8 @@ class WorkloadSpecTest {
 
   @Test
   void typeAndServiceTimeAreReported() {
-    WorkloadSpec spec = poisson("rate_per_s: 1\nrequests: 1\nservice_time_ms: {dist: uniform, min: 100, max: 300}");
+    WorkloadSpec spec =
+        poisson("rate_per_s: 1\nrequests: 1\nservice_time_ms: {dist: uniform, min: 100, max: 300}");
     assertThat(spec.type()).isEqualTo("poisson");
     assertThat(spec.meanServiceMillis()).hasValue(200.0);
     assertThat(poisson("rate_per_s: 1\nrequests: 1").meanServiceMillis()).isEmpty();
@@ -100,7 +102,8 @@ class WorkloadSpecTest {
     WorkloadSpec spec =
         poisson("rate_per_s: 1\nrequests: 1\ntiers: [{name: b, share: 1}, {name: a, share: 1}]");
     assertThat(spec.tiers().tierNames()).containsExactly("b", "a");
-    assertThat(poisson("rate_per_s: 1\nrequests: 1").tiers().tierNames()).containsExactly("standard");
+    assertThat(poisson("rate_per_s: 1\nrequests: 1").tiers().tierNames())
+        .containsExactly("standard");
   }
 
   @Test
@@ -158,10 +161,13 @@ class WorkloadSpecTest {
   void theFormatIsGuessedFromTheExtensionUnlessGiven() throws IOException {
     Path jsonAsCsv = dir.resolve("trace.txt");
     Files.writeString(jsonAsCsv, "{\"timestamp\": 0, \"input_length\": 3, \"output_length\": 1}\n");
-    assertThatThrownBy(() -> Yaml.spec("type: trace").withTracePath(jsonAsCsv).create(1, Double.NaN))
+    assertThatThrownBy(
+            () -> Yaml.spec("type: trace").withTracePath(jsonAsCsv).create(1, Double.NaN))
         .hasMessageStartingWith("workload.format: cannot tell the trace format");
     WorkloadSpec explicit = Yaml.spec("type: trace\nformat: mooncake").withTracePath(jsonAsCsv);
-    assertThat(Yaml.drain(explicit.create(1, Double.NaN))).extracting(Arrival::promptTokens).containsExactly(3);
+    assertThat(Yaml.drain(explicit.create(1, Double.NaN)))
+        .extracting(Arrival::promptTokens)
+        .containsExactly(3);
   }
 
   @Test
