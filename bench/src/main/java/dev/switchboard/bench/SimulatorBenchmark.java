@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.sim.Simulation;
 import dev.switchboard.sim.metrics.PolicyResult;
-import dev.switchboard.sim.scenario.Node;
+import dev.switchboard.config.Node;
 import dev.switchboard.sim.scenario.Scenario;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

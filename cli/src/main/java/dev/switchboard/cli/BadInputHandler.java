@@ -1,6 +1,6 @@
 package dev.switchboard.cli;
 
-import dev.switchboard.sim.scenario.ScenarioException;
+import dev.switchboard.config.ConfigException;
 import picocli.CommandLine;
 
 /**
@@ -11,7 +11,7 @@ final class BadInputHandler implements CommandLine.IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(
       Exception e, CommandLine cli, CommandLine.ParseResult parseResult) throws Exception {
-    if (e instanceof ScenarioException || e instanceof IllegalArgumentException) {
+    if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
       cli.getErr().println("error: " + e.getMessage());
       return Main.BAD_INPUT;
     }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.sim.metrics.PolicyResult;
 import dev.switchboard.sim.metrics.SimulationReport;
 import dev.switchboard.sim.report.JsonReport;
-import dev.switchboard.sim.scenario.Node;
+import dev.switchboard.config.Node;
 import dev.switchboard.sim.scenario.Scenario;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.switchboard.sim.model;
 
 import dev.switchboard.sim.engine.EventQueue;
-import dev.switchboard.sim.scenario.Node;
+import dev.switchboard.config.Node;
 import java.util.OptionalDouble;
 
 /** A scenario's replica model, parsed and validated; builds one model per replica. */

@@ -20,6 +20,7 @@ public final class SimRequest extends Event {
   long firstTokenNanos = -1;
   long completedNanos = -1;
   private ReplicaModel owner;
+  private Object attachment;
 
   // State of the step model: tokens still to prefill (prompt, plus output regenerated after a
   // preemption) and to generate, and the engine steps it joined and will finish in.
@@ -69,6 +70,15 @@ public final class SimRequest extends Event {
     this.replica = replica;
     this.startStamp = startStamp;
     this.owner = model;
+  }
+
+  /** Whatever the runtime driving the model keeps with the request (the live server: its stream). */
+  public Object attachment() {
+    return attachment;
+  }
+
+  public void attach(Object value) {
+    this.attachment = value;
   }
 
   public long startStamp() {

@@ -1,7 +1,7 @@
 package dev.switchboard.sim.model;
 
 import dev.switchboard.sim.engine.EventQueue;
-import dev.switchboard.sim.scenario.Node;
+import dev.switchboard.config.Node;
 import java.util.List;
 import java.util.OptionalDouble;
 

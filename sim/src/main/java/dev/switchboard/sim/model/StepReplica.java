@@ -133,14 +133,24 @@ final class StepReplica implements ReplicaModel {
   private void endStep() {
     step++;
     long now = events.now();
+    boolean perToken = listener.wantsTokens();
     for (int i = 0; i < prefilling.size(); i++) {
       SimRequest r = prefilling.get(i);
       if (r.firstTokenNanos < 0) {
         r.firstTokenNanos = now;
         listener.onFirstToken(r);
+      } else if (perToken) {
+        listener.onToken(r); // recomputed after a preemption: its prefill step yields the next token
       }
     }
     prefilling.clear();
+    if (perToken) {
+      for (SimRequest r : running) {
+        if (r.admitStep != step) {
+          listener.onToken(r);
+        }
+      }
+    }
     if (decoding > 0) {
       listener.onDecodeStep(currentStepNanos, decoding);
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.sim.scenario;
 
+import dev.switchboard.config.Node;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,6 +1,6 @@
 package dev.switchboard.sim.workload;
 
-import dev.switchboard.sim.scenario.Node;
+import dev.switchboard.config.Node;
 
 /**
  * {@code type: bursty}: {@code rate_on_per_s} for {@code on_s}, {@code rate_off_per_s} for {@code

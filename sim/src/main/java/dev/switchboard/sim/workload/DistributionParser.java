@@ -1,6 +1,6 @@
 package dev.switchboard.sim.workload;
 
-import dev.switchboard.sim.scenario.Node;
+import dev.switchboard.config.Node;
 
 /**
  * Reads a distribution from a scenario: a plain number (a constant), or a mapping {@code {dist:

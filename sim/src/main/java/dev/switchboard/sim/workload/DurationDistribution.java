@@ -1,6 +1,6 @@
 package dev.switchboard.sim.workload;
 
-import dev.switchboard.sim.scenario.Node;
+import dev.switchboard.config.Node;
 import java.util.SplittableRandom;
 
 /**

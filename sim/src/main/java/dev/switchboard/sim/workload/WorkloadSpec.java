@@ -1,6 +1,6 @@
 package dev.switchboard.sim.workload;
 
-import dev.switchboard.sim.scenario.Node;
+import dev.switchboard.config.Node;
 import dev.switchboard.sim.scenario.ScenarioException;
 import java.nio.file.Path;
 import java.util.Arrays;

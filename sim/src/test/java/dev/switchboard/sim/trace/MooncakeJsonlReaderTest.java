@@ -3,7 +3,7 @@ package dev.switchboard.sim.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.sim.scenario.ScenarioException;
+import dev.switchboard.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +78,7 @@ class MooncakeJsonlReaderTest {
                 + "\n"
                 + "{\"timestamp\": 3, \"output_length\": 3}\n");
     assertThatThrownBy(() -> read(p))
-        .isInstanceOf(ScenarioException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessage(p + ":6: is required (field input_length)");
   }
 

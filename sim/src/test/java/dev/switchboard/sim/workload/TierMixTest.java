@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.switchboard.sim.scenario.Node;
-import dev.switchboard.sim.scenario.ScenarioException;
+import dev.switchboard.config.Node;
+import dev.switchboard.config.ConfigException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -74,7 +74,7 @@ class TierMixTest {
   @Test
   void aNonPositiveShareIsRejectedNamingTheTier() {
     assertThatThrownBy(() -> parse("[{name: a, share: 1}, {name: b, share: 0}]"))
-        .isInstanceOf(ScenarioException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("workload.tiers[1].share: must be > 0");
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.switchboard.sim.scenario.ScenarioException;
+import dev.switchboard.config.ConfigException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -102,21 +102,21 @@ class TokenDistributionTest {
             () ->
                 TokenDistribution.parse(
                     Yaml.node("{dist: uniform, min: 0, max: 10}", "workload.output_tokens"), 1))
-        .isInstanceOf(ScenarioException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessage("workload.output_tokens.min: must be >= 1, was 0");
   }
 
   @Test
   void negativeConstantIsRejectedNamingTheField() {
     assertThatThrownBy(() -> parse("-3"))
-        .isInstanceOf(ScenarioException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessage("workload.prompt_tokens: must be >= 0, was -3");
   }
 
   @Test
   void nonPositiveMedianIsRejectedNamingTheField() {
     assertThatThrownBy(() -> parse("{dist: lognormal, median: -3, sigma: 1}"))
-        .isInstanceOf(ScenarioException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("workload.prompt_tokens.median: must be > 0, was -3");
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.switchboard.sim.scenario.ScenarioException;
+import dev.switchboard.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,7 +150,7 @@ class TraceWorkloadTest {
     assertThat(w.next()).isNotNull();
     assertThat(w.next()).isNotNull();
     assertThatThrownBy(() -> Yaml.drain(w))
-        .isInstanceOf(ScenarioException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining(":5: ");
   }
 

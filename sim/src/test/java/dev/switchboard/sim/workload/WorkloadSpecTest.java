@@ -3,7 +3,7 @@ package dev.switchboard.sim.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.sim.scenario.ScenarioException;
+import dev.switchboard.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,7 @@ class WorkloadSpecTest {
   @Test
   void aMisspelledFieldIsNamed() {
     assertThatThrownBy(() -> poisson("rate_per_sec: 10\nrequests: 5"))
-        .isInstanceOf(ScenarioException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("workload.rate_per_sec: unknown field (known: ")
         .hasMessageContaining("rate_per_s");
   }
@@ -82,7 +82,7 @@ class WorkloadSpecTest {
   void loadWithoutAKnownCapacityIsRejectedAtCreate() {
     WorkloadSpec spec = poisson("load: 0.7\nrequests: 5");
     assertThatThrownBy(() -> spec.create(1, Double.NaN))
-        .isInstanceOf(ScenarioException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessage(
             "workload.load: can only be used with a replica model whose capacity is known"
                 + " (model.type: service-time); give workload.rate_per_s instead");
@@ -130,7 +130,7 @@ class WorkloadSpecTest {
   @Test
   void aTracePathOnASyntheticWorkloadNamesTheType() {
     assertThatThrownBy(() -> poisson("rate_per_s: 1\nrequests: 1").withTracePath(Path.of("x.csv")))
-        .isInstanceOf(ScenarioException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("workload.type: is 'poisson'");
   }
 
@@ -140,7 +140,7 @@ class WorkloadSpecTest {
     WorkloadSpec spec = Yaml.spec("type: trace\npath: " + missing);
     assertThat(spec.tracePath()).contains(missing);
     assertThatThrownBy(() -> spec.create(1, Double.NaN))
-        .isInstanceOf(ScenarioException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("workload.path: ")
         .hasMessageContaining(missing.toString());
   }

@@ -3,7 +3,7 @@ package dev.switchboard.sim.workload;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.switchboard.sim.scenario.Node;
+import dev.switchboard.config.Node;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.switchboard.sim.scenario;
+package dev.switchboard.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -46,10 +46,10 @@ public final class Node {
   public Node object(String field) {
     Node n = get(field);
     if (n.isMissing()) {
-      throw new ScenarioException(n.path, "is required");
+      throw new ConfigException(n.path, "is required");
     }
     if (!n.json.isObject()) {
-      throw new ScenarioException(n.path, "must be a mapping");
+      throw new ConfigException(n.path, "must be a mapping");
     }
     return n;
   }
@@ -61,7 +61,7 @@ public final class Node {
       return List.of();
     }
     if (!n.json.isArray()) {
-      throw new ScenarioException(n.path, "must be a list");
+      throw new ConfigException(n.path, "must be a list");
     }
     List<Node> out = new ArrayList<>();
     for (int i = 0; i < n.json.size(); i++) {
@@ -73,7 +73,7 @@ public final class Node {
   public String string(String field) {
     Node n = get(field);
     if (n.isMissing()) {
-      throw new ScenarioException(n.path, "is required");
+      throw new ConfigException(n.path, "is required");
     }
     return n.asString();
   }
@@ -86,7 +86,7 @@ public final class Node {
   /** This node's own value as text. */
   public String asString() {
     if (!json.isValueNode()) {
-      throw new ScenarioException(path, "must be a plain value");
+      throw new ConfigException(path, "must be a plain value");
     }
     return json.asText();
   }
@@ -94,7 +94,7 @@ public final class Node {
   public double number(String field) {
     Node n = get(field);
     if (n.isMissing()) {
-      throw new ScenarioException(n.path, "is required");
+      throw new ConfigException(n.path, "is required");
     }
     return n.asNumber();
   }
@@ -106,11 +106,11 @@ public final class Node {
 
   public double asNumber() {
     if (!json.isNumber()) {
-      throw new ScenarioException(path, "must be a number, was '" + json.asText() + "'");
+      throw new ConfigException(path, "must be a number, was '" + json.asText() + "'");
     }
     double v = json.asDouble();
     if (!Double.isFinite(v)) {
-      throw new ScenarioException(path, "must be a finite number");
+      throw new ConfigException(path, "must be a finite number");
     }
     return v;
   }
@@ -128,7 +128,7 @@ public final class Node {
   public double nonNegative(String field, double fallback) {
     double v = number(field, fallback);
     if (v < 0) {
-      throw new ScenarioException(child(field), "must be >= 0, was " + v);
+      throw new ConfigException(child(field), "must be >= 0, was " + v);
     }
     return v;
   }
@@ -141,14 +141,14 @@ public final class Node {
   public long integer(String field) {
     Node n = get(field);
     if (n.isMissing()) {
-      throw new ScenarioException(n.path, "is required");
+      throw new ConfigException(n.path, "is required");
     }
     return n.asInteger();
   }
 
   public long asInteger() {
     if (!json.isIntegralNumber() && !(json.isNumber() && json.asDouble() == Math.rint(json.asDouble()))) {
-      throw new ScenarioException(path, "must be a whole number, was '" + json.asText() + "'");
+      throw new ConfigException(path, "must be a whole number, was '" + json.asText() + "'");
     }
     return json.asLong();
   }
@@ -156,7 +156,7 @@ public final class Node {
   public long positiveInteger(String field, long fallback) {
     long v = integer(field, fallback);
     if (v <= 0) {
-      throw new ScenarioException(child(field), "must be > 0, was " + v);
+      throw new ConfigException(child(field), "must be > 0, was " + v);
     }
     return v;
   }
@@ -167,7 +167,7 @@ public final class Node {
       return fallback;
     }
     if (!n.json.isBoolean()) {
-      throw new ScenarioException(n.path, "must be true or false, was '" + n.json.asText() + "'");
+      throw new ConfigException(n.path, "must be true or false, was '" + n.json.asText() + "'");
     }
     return n.json.asBoolean();
   }
@@ -178,29 +178,29 @@ public final class Node {
       if (isMissing()) {
         return this;
       }
-      throw new ScenarioException(path, "must be a mapping");
+      throw new ConfigException(path, "must be a mapping");
     }
     Set<String> allowed = new TreeSet<>(List.of(known));
     for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!allowed.contains(f)) {
-        throw new ScenarioException(child(f), "unknown field (known: " + String.join(", ", allowed) + ")");
+        throw new ConfigException(child(f), "unknown field (known: " + String.join(", ", allowed) + ")");
       }
     }
     return this;
   }
 
-  public ScenarioException error(String field, String problem) {
-    return new ScenarioException(child(field), problem);
+  public ConfigException error(String field, String problem) {
+    return new ConfigException(child(field), problem);
   }
 
-  public ScenarioException error(String problem) {
-    return new ScenarioException(path, problem);
+  public ConfigException error(String problem) {
+    return new ConfigException(path, problem);
   }
 
   private double requirePositive(String field, double v) {
     if (!(v > 0)) {
-      throw new ScenarioException(child(field), "must be > 0, was " + v);
+      throw new ConfigException(child(field), "must be > 0, was " + v);
     }
     return v;
   }

@@ -1,0 +1,155 @@
+package dev.switchboard.cli;
+
+import dev.switchboard.loadgen.ApiKeys;
+import dev.switchboard.loadgen.DurationConverter;
+import dev.switchboard.loadgen.LoadGenerator;
+import dev.switchboard.loadgen.LoadgenConfig;
+import dev.switchboard.loadgen.LoadgenProgress;
+import dev.switchboard.loadgen.LoadgenResult;
+import dev.switchboard.loadgen.LoadgenResultJson;
+import dev.switchboard.loadgen.LoadgenTable;
+import dev.switchboard.loadgen.LoadgenWorkload;
+import dev.switchboard.loadgen.Target;
+import dev.switchboard.loadgen.TierShares;
+import dev.switchboard.sim.workload.Workload;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code switchboard loadgen}: open-loop load against any OpenAI-compatible endpoint. */
+@Command(
+    name = "loadgen",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Send chat completions to an OpenAI-compatible URL at scheduled times (open loop), and"
+          + " report latency per tier.",
+      "Arrivals come from the simulator's workload code: the same workload and seed replay the"
+          + " same requests as 'simulate'. Times are measured from each request's scheduled send"
+          + " time, so a slow server cannot hide its queue."
+    })
+final class LoadgenCommand implements Callable<Integer> {
+  @Option(names = "--url", required = true, paramLabel = "URL",
+      description = "Base URL of the server, e.g. http://127.0.0.1:8080 (/v1/chat/completions is added).")
+  String url;
+
+  @Option(names = "--model", required = true, paramLabel = "NAME", description = "The model field of each request.")
+  String model;
+
+  @Option(names = "--rate", paramLabel = "R", description = "Poisson arrivals, R requests per second.")
+  Double rate;
+
+  @Option(names = "--requests", paramLabel = "N", description = "Stop after N arrivals.")
+  Long requests;
+
+  @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
+      description = "Stop sending after D (60s, 2m, 500ms).")
+  Duration duration;
+
+  @Option(names = "--trace", paramLabel = "FILE",
+      description = "Replay a trace (Azure CSV or Mooncake JSONL) instead of Poisson arrivals.")
+  Path trace;
+
+  @Option(names = "--speedup", paramLabel = "X", description = "Replay the trace X times faster.")
+  Double speedup;
+
+  @Option(names = "--workload", paramLabel = "FILE.yaml",
+      description = "A YAML file with a 'workload:' mapping (a scenario file will do); the options above override it.")
+  Path workloadFile;
+
+  @Option(names = "--prompt-tokens", paramLabel = "N",
+      description = "Prompt size in tokens, about 4 characters each (default "
+          + "256 without a workload file).")
+  Integer promptTokens;
+
+  @Option(names = "--max-tokens", paramLabel = "N",
+      description = "max_tokens of every request (default: each arrival's output size, 128 without a workload file).")
+  Integer maxTokens;
+
+  @Option(names = "--stream", description = "Stream responses (SSE); TTFT is then the first content chunk.")
+  boolean stream;
+
+  @Option(names = "--key", paramLabel = "[TIER=]KEY",
+      description = "Bearer key for a tier's requests (repeatable); a bare KEY serves every tier without its own.")
+  List<String> keys;
+
+  @Option(names = "--mix", paramLabel = "vip=0.1,free=0.9",
+      description = "Tiers and their shares of the traffic (default: the workload's tiers, or the --key tiers equally).")
+  String mix;
+
+  @Option(names = "--concurrency-limit", paramLabel = "N", defaultValue = "10000",
+      description = "Most requests outstanding at once; arrivals over it are counted as dropped_by_loadgen (default ${DEFAULT-VALUE}).")
+  int concurrencyLimit;
+
+  @Option(names = "--connections", paramLabel = "N", defaultValue = "256",
+      description = "Keep-alive connection pool size (default ${DEFAULT-VALUE}).")
+  int connections;
+
+  @Option(names = "--timeout", paramLabel = "D", defaultValue = "60s", converter = DurationConverter.class,
+      description = "Cancel a request unanswered D after its scheduled send time, counted as timeout (default ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
+  Path json;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Random seed (default: the workload file's seed, else 1).")
+  Long seed;
+
+  @Option(names = "--quiet", description = "No progress bar.")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    Target target = Target.parse(url);
+    ApiKeys apiKeys = ApiKeys.parse(keys);
+    LoadgenWorkload plan =
+        LoadgenWorkload.from(
+            new LoadgenWorkload.Options(
+                workloadFile, rate, requests, duration, promptTokens, maxTokens,
+                mix == null ? null : TierShares.parse(mix), apiKeys.tiers(), trace, speedup, seed));
+    apiKeys.checkCovers(plan.tierNames());
+    LoadgenConfig config =
+        new LoadgenConfig(
+            target, model, stream, apiKeys, maxTokens == null ? 0 : maxTokens, concurrencyLimit,
+            connections, timeout, duration == null ? Duration.ZERO : duration, plan.tierNames());
+    Workload workload = plan.create();
+    LoadgenResult result;
+    try (ProgressBar bar = progressBar(workload.expectedCount())) {
+      LoadgenProgress progress =
+          bar == null
+              ? LoadgenProgress.NONE
+              : (finished, inFlight) -> {
+                bar.stepTo(finished);
+                bar.setExtraMessage(inFlight + " in flight");
+              };
+      result = new LoadGenerator(config).run(workload, progress);
+    }
+    System.out.print(LoadgenTable.render(result));
+    if (json != null) {
+      LoadgenResultJson.write(result, json);
+      System.out.println("JSON written to " + json);
+    }
+    return 0;
+  }
+
+  /** A bar on an interactive terminal only; null otherwise (try-with-resources allows null). */
+  private ProgressBar progressBar(long expected) {
+    if (quiet || System.console() == null) {
+      return null;
+    }
+    return new ProgressBarBuilder()
+        .setTaskName("loadgen")
+        .setInitialMax(expected)
+        .setStyle(ProgressBarStyle.ASCII)
+        .setConsumer(new ConsoleProgressBarConsumer(System.err))
+        .setUpdateIntervalMillis(250)
+        .continuousUpdate()
+        .build();
+  }
+}

@@ -1,0 +1,138 @@
+package dev.switchboard.loadgen;
+
+import dev.switchboard.sim.workload.Arrival;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One run on one Vert.x context: a 1 ms tick sends every arrival that has come due, never waiting
+ * for earlier answers (open loop). Timers and HTTP callbacks all run on that context's thread, so
+ * the counters here need no locks.
+ */
+final class LoadRun {
+  private static final long TICK_MILLIS = 1;
+  private static final long PROGRESS_MILLIS = 250;
+
+  /** When the run started, stopped sending, and ended ({@link System#nanoTime}). */
+  record Times(long startNanos, long sendEndNanos, long endNanos) {}
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final ArrivalSchedule schedule;
+  private final LatencyRecorder recorder;
+  private final LoadgenConfig config;
+  private final ChatRequest chat;
+  private final LoadgenProgress progress;
+  private final CompletableFuture<Times> result = new CompletableFuture<>();
+  private long startNanos;
+  private long sendEndNanos;
+  private long tickTimer;
+  private long progressTimer;
+  private long outstanding;
+  private long finished;
+  private boolean sending = true;
+
+  LoadRun(
+      Vertx vertx,
+      HttpClient client,
+      ArrivalSchedule schedule,
+      LatencyRecorder recorder,
+      LoadgenConfig config,
+      LoadgenProgress progress) {
+    this.vertx = vertx;
+    this.client = client;
+    this.schedule = schedule;
+    this.recorder = recorder;
+    this.config = config;
+    this.chat = new ChatRequest(config.model(), config.stream(), config.maxTokens());
+    this.progress = progress;
+  }
+
+  /** Starts on {@code context}; completes when every request has its outcome. */
+  CompletableFuture<Times> start(Context context) {
+    context.runOnContext(v -> begin());
+    return result;
+  }
+
+  private void begin() {
+    startNanos = System.nanoTime();
+    tickTimer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
+    progressTimer = vertx.setPeriodic(PROGRESS_MILLIS, id -> progress.update(finished, outstanding));
+    tick();
+  }
+
+  private void tick() {
+    if (!sending) {
+      return;
+    }
+    long now = System.nanoTime();
+    try {
+      for (Arrival a : schedule.due(now - startNanos)) {
+        launch(a);
+      }
+    } catch (RuntimeException e) {
+      abort(e); // e.g. a bad line deep in a trace: report it rather than a partial run
+      return;
+    }
+    if (schedule.exhausted()) {
+      sending = false;
+      sendEndNanos = now;
+      vertx.cancelTimer(tickTimer);
+      maybeEnd();
+    }
+  }
+
+  private void launch(Arrival a) {
+    if (outstanding >= config.concurrencyLimit()) {
+      recorder.dropped(a.tier());
+      finished++;
+      return;
+    }
+    recorder.sent(a.tier());
+    outstanding++;
+    long scheduled = startNanos + a.atNanos();
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost(config.target().host())
+            .setPort(config.target().port())
+            .setSsl(config.target().tls())
+            .setURI(config.target().path())
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .putHeader(HttpHeaders.ACCEPT, config.stream() ? "text/event-stream" : "application/json");
+    config
+        .keys()
+        .keyFor(a.tier())
+        .ifPresent(key -> options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key));
+    new InFlightRequest(vertx, recorder, a, scheduled, this::requestDone)
+        .send(client, options, Buffer.buffer(chat.body(a)), scheduled + config.timeout().toNanos());
+  }
+
+  private void requestDone() {
+    outstanding--;
+    finished++;
+    maybeEnd();
+  }
+
+  private void maybeEnd() {
+    if (sending || outstanding > 0 || result.isDone()) {
+      return;
+    }
+    vertx.cancelTimer(progressTimer);
+    progress.update(finished, 0);
+    result.complete(new Times(startNanos, sendEndNanos, System.nanoTime()));
+  }
+
+  private void abort(RuntimeException e) {
+    sending = false;
+    vertx.cancelTimer(tickTimer);
+    vertx.cancelTimer(progressTimer);
+    result.completeExceptionally(e);
+  }
+}

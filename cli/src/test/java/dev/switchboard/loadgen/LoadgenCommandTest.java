@@ -1,0 +1,88 @@
+package dev.switchboard.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.cli.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoadgenCommandTest {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream oldOut;
+  private PrintStream oldErr;
+
+  @BeforeEach
+  void capture() {
+    oldOut = System.out;
+    oldErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(oldOut);
+    System.setErr(oldErr);
+  }
+
+  @Test
+  void runsAgainstAServerAndWritesTheTableAndJson() throws Exception {
+    Path json = dir.resolve("r.json");
+    try (FakeChatServer server = new FakeChatServer()) {
+      server.limited = java.util.Set.of("Bearer k-free");
+      int code =
+          Main.run(
+              "loadgen", "--url", server.url(), "--model", "m", "--rate", "300", "--requests", "30",
+              "--key", "vip=k-vip", "--key", "free=k-free", "--mix", "vip=0.5,free=0.5", "--stream",
+              "--json", json.toString(), "--quiet");
+      assertThat(code).as(err.toString()).isZero();
+      assertThat(server.requests.get()).isEqualTo(30);
+    }
+    assertThat(out.toString()).contains("vip", "free", "all", "offered 300.0 req/s");
+    JsonNode root = new ObjectMapper().readTree(json.toFile());
+    assertThat(root.get("sent").asLong()).isEqualTo(30);
+    assertThat(root.get("ok").asLong() + root.get("errors").get("429").asLong()).isEqualTo(30);
+    assertThat(root.get("by_tier").get("free").get("ok").asLong()).isZero();
+    assertThat(root.get("by_tier").get("vip").get("ttft_ms").get("p50").isNumber()).isTrue();
+  }
+
+  @Test
+  void aBadMixIsBadInputNamingTheOption() {
+    int code =
+        Main.run(
+            "loadgen", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "5", "--requests",
+            "5", "--mix", "vip=0,free=1");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString().strip()).isEqualTo("error: --mix: share for 'vip' must be > 0, was 0");
+  }
+
+  @Test
+  void aKeyForATierOutsideTheMixIsBadInput() {
+    int code =
+        Main.run(
+            "loadgen", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "5", "--requests",
+            "5", "--mix", "vip=1", "--key", "gold=k");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--key: tier 'gold'");
+  }
+
+  @Test
+  void aBadDurationIsAUsageErrorNamingTheOption() {
+    int code =
+        Main.run(
+            "loadgen", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "5", "--duration",
+            "soon");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--duration");
+  }
+}

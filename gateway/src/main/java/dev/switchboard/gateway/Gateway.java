@@ -1,0 +1,185 @@
+package dev.switchboard.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.core.Clock;
+import dev.switchboard.core.retry.RetryBudget;
+import dev.switchboard.gateway.admin.AdminHandler;
+import dev.switchboard.gateway.auth.Authenticator;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.upstream.Outcomes;
+import dev.switchboard.gateway.upstream.ReplicaPool;
+import dev.switchboard.gateway.upstream.Router;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The running gateway: data plane on every event loop, admin listener, pools and their health.
+ * {@link #start} binds; {@link #stop} drains.
+ */
+public final class Gateway {
+  private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
+  private static final AtomicInteger ANY_PORT = new AtomicInteger();
+
+  private final Vertx vertx;
+  private final GatewayConfig config;
+  private final Router router;
+  private final Authenticator authenticator;
+  private final RetryBudget retryBudget;
+  private final Buffer modelsJson;
+  private final List<DataPlaneVerticle> dataPlanes = new CopyOnWriteArrayList<>();
+  private final List<String> deployments = new ArrayList<>();
+  private volatile Outcomes outcomes = Outcomes.NONE;
+  private HttpServer admin;
+  private int port;
+
+  private Gateway(Vertx vertx, GatewayConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+    Clock clock = Clock.system();
+    List<ReplicaPool> pools = new ArrayList<>();
+    for (GatewayConfig.PoolConfig p : config.pools()) {
+      pools.add(new ReplicaPool(p, config.balancerOptions(), config.decay(), clock));
+    }
+    this.router = new Router(pools);
+    this.authenticator = new Authenticator(config.keys());
+    this.retryBudget =
+        new RetryBudget(clock, config.retries().budgetPercent(), config.retries().budgetMinPerSecond());
+    this.modelsJson = modelsJson(config);
+  }
+
+  /**
+   * Starts the gateway: one data-plane instance per event loop on the data port, and the admin
+   * listener.
+   */
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+    Gateway g = new Gateway(vertx, config);
+    return g.startServers().map(v -> g);
+  }
+
+  private Future<Void> startServers() {
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    // Vert.x shares one listening socket among the instances that bind the same host and port.
+    // Port 0 is never shared; a negative port is Vert.x's "any free port, shared by all who ask for
+    // this same negative number", made unique per gateway so two in one process stay apart.
+    int bindPort = config.data().port() == 0 ? -ANY_PORT.incrementAndGet() : config.data().port();
+    return vertx
+        .deployVerticle(
+            () -> {
+              DataPlaneVerticle v = new DataPlaneVerticle(this, bindPort);
+              dataPlanes.add(v);
+              return v;
+            },
+            new DeploymentOptions().setInstances(instances))
+        .map(
+            id -> {
+              deployments.add(id);
+              port = dataPlanes.get(0).actualPort();
+              for (DataPlaneVerticle v : dataPlanes) {
+                if (v.actualPort() != port) {
+                  throw new IllegalStateException("data plane instances bound different ports");
+                }
+              }
+              return null;
+            })
+        .compose(
+            v ->
+                vertx
+                    .createHttpServer()
+                    .requestHandler(new AdminHandler(router))
+                    .listen(config.admin().port(), config.admin().host()))
+        .map(
+            server -> {
+              admin = server;
+              LOG.log(
+                  System.Logger.Level.INFO,
+                  "gateway listening on http://{0}:{1} (admin http://{2}:{3}), {4} event loops",
+                  config.data().host(), Integer.toString(port), config.admin().host(),
+                  Integer.toString(server.actualPort()), instances);
+              return null;
+            });
+  }
+
+  /**
+   * Stops accepting new requests and lets those in flight finish, up to {@code drain}; then closes
+   * everything.
+   */
+  public Future<Void> stop(Duration drain) {
+    List<Future<Void>> drains = new ArrayList<>();
+    for (DataPlaneVerticle v : dataPlanes) {
+      drains.add(v.drain(drain.toMillis()));
+    }
+    return Future.join(drains)
+        .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
+        .eventually(
+            () -> {
+              List<Future<Void>> undeploys = new ArrayList<>();
+              for (String id : deployments) {
+                undeploys.add(vertx.undeploy(id));
+              }
+              return Future.join(undeploys);
+            })
+        .mapEmpty();
+  }
+
+  /** Drains for the configured time. */
+  public Future<Void> stop() {
+    return stop(config.timeouts().drain());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int adminPort() {
+    return admin.actualPort();
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  Authenticator authenticator() {
+    return authenticator;
+  }
+
+  RetryBudget retryBudget() {
+    return retryBudget;
+  }
+
+  Outcomes outcomes() {
+    return outcomes;
+  }
+
+  Buffer modelsJson() {
+    return modelsJson;
+  }
+
+  int connectionsPerReplica() {
+    return 512;
+  }
+
+  private static Buffer modelsJson(GatewayConfig config) {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = json.createObjectNode();
+    root.put("object", "list");
+    ArrayNode data = root.putArray("data");
+    for (String model : config.models()) {
+      data.addObject().put("id", model).put("object", "model").put("created", 0).put("owned_by", "switchboard");
+    }
+    return Buffer.buffer(root.toString());
+  }
+}

@@ -1,0 +1,412 @@
+package dev.switchboard.gateway.proxy;
+
+import dev.switchboard.core.balance.Pick;
+import dev.switchboard.core.replica.Replica;
+import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.request.RequestInfo;
+import dev.switchboard.core.retry.RetryBudget;
+import dev.switchboard.gateway.auth.ApiKey;
+import dev.switchboard.gateway.auth.Authenticator;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.upstream.Outcomes;
+import dev.switchboard.gateway.upstream.ReplicaPool;
+import dev.switchboard.gateway.upstream.Router;
+import dev.switchboard.gateway.upstream.UpstreamReplica;
+import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The data plane's request handler, one per event loop (it owns that loop's HTTP client, so
+ * connections to replicas never cross loops).
+ *
+ * <p>For each request: authenticate, read the body (bounded), parse the routing fields, pick a
+ * replica with the pool's core balancer, forward the body unchanged and stream the response back
+ * with back-pressure. A try that fails before any byte reached the client (connect failure, reset,
+ * 5xx) is retried on another replica, within the attempt limit and the retry budget. Once bytes
+ * have gone out, a failure ends an SSE stream with an error event, or cuts a plain response short
+ * so the client sees the truncation; nothing is silently truncated.
+ */
+public final class ProxyHandler implements Handler<HttpServerRequest> {
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+          "transfer-encoding", "upgrade", "host", "content-length", "authorization");
+
+  private final HttpClient client;
+  private final Router router;
+  private final Authenticator auth;
+  private final RetryBudget retryBudget;
+  private final Outcomes outcomes;
+  private final GatewayConfig config;
+  private final Buffer modelsJson;
+  private final long firstByteMs;
+  private final long idleStreamMs;
+  private final int maxBodyBytes;
+
+  public ProxyHandler(
+      HttpClient client,
+      Router router,
+      Authenticator auth,
+      RetryBudget retryBudget,
+      Outcomes outcomes,
+      GatewayConfig config,
+      Buffer modelsJson) {
+    this.client = client;
+    this.router = router;
+    this.auth = auth;
+    this.retryBudget = retryBudget;
+    this.outcomes = outcomes;
+    this.config = config;
+    this.modelsJson = modelsJson;
+    this.firstByteMs = config.timeouts().firstByte().toMillis();
+    this.idleStreamMs = config.timeouts().idleStream().toMillis();
+    this.maxBodyBytes = config.limits().maxBodyBytes();
+  }
+
+  @Override
+  public void handle(HttpServerRequest req) {
+    String path = req.path();
+    switch (path) {
+      case "/v1/chat/completions", "/v1/completions", "/v1/embeddings" -> {
+        if (req.method() != HttpMethod.POST) {
+          OpenAiError.METHOD_NOT_ALLOWED.send(req.response(), "Use POST for " + path + ".", null);
+          return;
+        }
+        ApiKey key = authenticate(req);
+        if (key != null) {
+          readBody(req, key);
+        }
+      }
+      case "/v1/models" -> {
+        if (req.method() != HttpMethod.GET) {
+          OpenAiError.METHOD_NOT_ALLOWED.send(req.response(), "Use GET for /v1/models.", null);
+          return;
+        }
+        if (authenticate(req) != null) {
+          req.response().putHeader("content-type", "application/json").end(modelsJson);
+        }
+      }
+      default -> OpenAiError.NOT_FOUND.send(req.response(), "Unknown request URL: " + req.method() + " " + path + ".", null);
+    }
+  }
+
+  /** The caller's key, or null after answering 401. With no keys configured, everyone is anonymous. */
+  private ApiKey authenticate(HttpServerRequest req) {
+    if (!auth.hasKeys()) {
+      return ANONYMOUS;
+    }
+    ApiKey key = auth.authenticate(req.getHeader("authorization"));
+    if (key == null) {
+      OpenAiError.UNAUTHORIZED.send(
+          req.response(), "Incorrect API key provided. Send it as 'Authorization: Bearer KEY'.", null);
+    }
+    return key;
+  }
+
+  private static final ApiKey ANONYMOUS = new ApiKey(new byte[32], "anonymous", "standard", false);
+
+  private void readBody(HttpServerRequest req, ApiKey key) {
+    String length = req.getHeader("content-length");
+    if (length != null) {
+      long declared;
+      try {
+        declared = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        OpenAiError.BAD_REQUEST.send(req.response(), "Invalid Content-Length.", null);
+        return;
+      }
+      if (declared > maxBodyBytes) {
+        tooLarge(req);
+        return;
+      }
+    }
+    Buffer body = Buffer.buffer(length != null ? Integer.parseInt(length.trim()) : 1024);
+    boolean[] failed = {false};
+    req.handler(
+        chunk -> {
+          if (failed[0]) {
+            return;
+          }
+          if (body.length() + chunk.length() > maxBodyBytes) {
+            failed[0] = true;
+            tooLarge(req);
+            return;
+          }
+          body.appendBuffer(chunk);
+        });
+    req.endHandler(
+        v -> {
+          if (!failed[0]) {
+            route(req, key, body);
+          }
+        });
+    req.exceptionHandler(err -> failed[0] = true);
+  }
+
+  private void tooLarge(HttpServerRequest req) {
+    // Close the connection once the answer is out rather than read the rest of a huge body.
+    req.response().putHeader("connection", "close");
+    OpenAiError.TOO_LARGE.send(
+        req.response(), "The request body is larger than the limit of " + maxBodyBytes + " bytes.", null);
+  }
+
+  private void route(HttpServerRequest req, ApiKey key, Buffer body) {
+    RequestFields fields;
+    try {
+      fields = RequestFields.parse(body.getBytes());
+    } catch (RequestFields.BadRequest e) {
+      OpenAiError.INVALID_JSON.send(req.response(), e.getMessage(), e.param());
+      return;
+    }
+    if (fields.model() == null || fields.model().isEmpty()) {
+      OpenAiError.BAD_REQUEST.send(req.response(), "You must provide a model parameter.", "model");
+      return;
+    }
+    ReplicaPool pool = router.poolFor(fields.model());
+    if (pool == null) {
+      OpenAiError.MODEL_NOT_FOUND.send(
+          req.response(), "The model `" + fields.model() + "` does not exist.", "model");
+      return;
+    }
+    retryBudget.onRequest();
+    RequestInfo info = new RequestInfo(fields.model(), 0, fields.maxTokens(), key.tenant(), key.tier());
+    new Exchange(req, body, fields, pool, info).attempt();
+  }
+
+  /** One client request and its tries. Lives on the event loop of the client's connection. */
+  private final class Exchange {
+    final HttpServerRequest req;
+    final HttpServerResponse resp;
+    final Buffer body;
+    final RequestFields fields;
+    final ReplicaPool pool;
+    final RequestInfo info;
+    List<Replica> tried;
+    int attempts;
+    HttpClientRequest upstreamRequest;
+    boolean clientGone;
+
+    Exchange(HttpServerRequest req, Buffer body, RequestFields fields, ReplicaPool pool, RequestInfo info) {
+      this.req = req;
+      this.resp = req.response();
+      this.body = body;
+      this.fields = fields;
+      this.pool = pool;
+      this.info = info;
+      resp.closeHandler(
+          v -> {
+            clientGone = true;
+            if (upstreamRequest != null) {
+              upstreamRequest.reset();
+            }
+          });
+    }
+
+    void attempt() {
+      attempts++;
+      ReplicaSet candidates = pool.routable();
+      if (tried != null) {
+        candidates = without(candidates, tried);
+      }
+      Pick pick = pool.balancer().pick(candidates, info);
+      if (!pick.hasReplica()) {
+        OpenAiError.NO_REPLICA.send(
+            resp,
+            tried == null
+                ? "No healthy replica is available for model `" + fields.model() + "`."
+                : "Every replica tried for model `" + fields.model() + "` failed.",
+            null);
+        return;
+      }
+      Replica replica = pick.replica();
+      UpstreamReplica upstream = pool.get(replica.index());
+      long stamp = replica.onDispatch();
+      RequestOptions options =
+          new RequestOptions()
+              .setMethod(HttpMethod.POST)
+              .setServer(upstream.address())
+              .setHost(upstream.host())
+              .setPort(upstream.port())
+              .setURI(req.uri())
+              .setIdleTimeout(firstByteMs);
+      copyRequestHeaders(req.headers(), options);
+      client
+          .request(options)
+          .onComplete(
+              ar -> {
+                if (ar.failed()) {
+                  failedBeforeResponse(replica, upstream, stamp, ar.cause());
+                  return;
+                }
+                HttpClientRequest creq = ar.result();
+                upstreamRequest = creq;
+                if (clientGone) {
+                  creq.reset();
+                  replica.onComplete(stamp, true);
+                  return;
+                }
+                creq.send(body)
+                    .onComplete(
+                        rr -> {
+                          if (rr.failed()) {
+                            failedBeforeResponse(replica, upstream, stamp, rr.cause());
+                          } else {
+                            onResponse(creq, rr.result(), replica, upstream, stamp);
+                          }
+                        });
+              });
+    }
+
+    private void failedBeforeResponse(Replica replica, UpstreamReplica upstream, long stamp, Throwable cause) {
+      replica.onComplete(stamp, false);
+      if (clientGone) {
+        return;
+      }
+      outcomes.onFailure(upstream);
+      if (cause instanceof TimeoutException || String.valueOf(cause.getMessage()).contains("timeout period")) {
+        // A replica that took too long is not retried: the retry would likely wait as long again.
+        OpenAiError.TIMEOUT.send(resp, "The model did not start answering within " + firstByteMs + " ms.", null);
+        return;
+      }
+      retryOrFail(replica, "Could not reach a replica: " + cause.getMessage());
+    }
+
+    private void retryOrFail(Replica failed, String message) {
+      if (tried == null) {
+        tried = new ArrayList<>(2);
+      }
+      tried.add(failed);
+      if (attempts < config.retries().maxAttempts() && retryBudget.tryRetry()) {
+        attempt();
+      } else {
+        OpenAiError.UPSTREAM_FAILED.send(resp, message, null);
+      }
+    }
+
+    private void onResponse(
+        HttpClientRequest creq, HttpClientResponse upstreamResp, Replica replica, UpstreamReplica upstream, long stamp) {
+      int status = upstreamResp.statusCode();
+      if (status >= 500 && attempts < config.retries().maxAttempts()) {
+        // Nothing has reached the client yet: drop this answer and try elsewhere if the budget allows.
+        if (retryBudget.tryRetry()) {
+          upstreamResp.exceptionHandler(ignored -> {}); // the reset below is ours
+          creq.reset();
+          replica.onComplete(stamp, false);
+          outcomes.onFailure(upstream);
+          if (tried == null) {
+            tried = new ArrayList<>(2);
+          }
+          tried.add(replica);
+          attempt();
+          return;
+        }
+      }
+      creq.idleTimeout(idleStreamMs);
+      resp.setStatusCode(status);
+      String statusMessage = upstreamResp.statusMessage();
+      if (statusMessage != null) {
+        resp.setStatusMessage(statusMessage);
+      }
+      MultiMap headers = resp.headers();
+      boolean sse = false;
+      for (Map.Entry<String, String> h : upstreamResp.headers()) {
+        String name = h.getKey();
+        if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+          headers.add(name, h.getValue());
+          if (name.equalsIgnoreCase("content-type") && h.getValue().startsWith("text/event-stream")) {
+            sse = true;
+          }
+        }
+      }
+      String length = upstreamResp.getHeader("content-length");
+      if (length != null) {
+        resp.putHeader("content-length", length);
+      } else {
+        resp.setChunked(true);
+      }
+      boolean stream = sse;
+      boolean[] first = {true};
+      upstreamResp.handler(
+          chunk -> {
+            if (first[0]) {
+              first[0] = false;
+              replica.onFirstByte(stamp);
+            }
+            if (clientGone) {
+              return;
+            }
+            resp.write(chunk);
+            if (resp.writeQueueFull()) {
+              upstreamResp.pause();
+              resp.drainHandler(v -> upstreamResp.resume());
+            }
+          });
+      upstreamResp.endHandler(
+          v -> {
+            if (first[0]) {
+              replica.onFirstByte(stamp);
+            }
+            boolean ok = status < 500;
+            replica.onComplete(stamp, ok);
+            if (ok) {
+              outcomes.onSuccess(upstream);
+            } else {
+              outcomes.onFailure(upstream);
+            }
+            if (!clientGone) {
+              resp.end();
+            }
+          });
+      upstreamResp.exceptionHandler(
+          err -> {
+            replica.onComplete(stamp, false);
+            outcomes.onFailure(upstream);
+            if (clientGone) {
+              return;
+            }
+            if (!resp.headWritten()) {
+              // Nothing reached the client: this is still a failure before the first byte.
+              resp.headers().clear();
+              resp.setChunked(false);
+              retryOrFail(replica, "The replica failed before answering: " + err.getMessage());
+            } else if (stream) {
+              resp.end(OpenAiError.UPSTREAM_FAILED.sseEvent("The replica failed mid-stream: " + err.getMessage()));
+            } else {
+              // A plain body cannot carry an error now; reset so the client sees the cut.
+              resp.reset();
+            }
+          });
+    }
+  }
+
+  private static void copyRequestHeaders(MultiMap from, RequestOptions to) {
+    for (Map.Entry<String, String> h : from) {
+      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
+        to.addHeader(h.getKey(), h.getValue());
+      }
+    }
+  }
+
+  private static ReplicaSet without(ReplicaSet set, List<Replica> excluded) {
+    List<Replica> keep = new ArrayList<>(set.size());
+    for (int i = 0; i < set.size(); i++) {
+      if (!excluded.contains(set.get(i))) {
+        keep.add(set.get(i));
+      }
+    }
+    return ReplicaSet.of(keep);
+  }
+}

@@ -1,0 +1,84 @@
+package dev.switchboard.gateway.upstream;
+
+import dev.switchboard.core.Clock;
+import dev.switchboard.core.Randomness;
+import dev.switchboard.core.balance.Balancer;
+import dev.switchboard.core.balance.BalancerOptions;
+import dev.switchboard.core.balance.Balancers;
+import dev.switchboard.core.replica.Replica;
+import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.replica.ReplicaState;
+import dev.switchboard.gateway.config.GatewayConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The replicas serving a set of models, and the balancer choosing among them. The routable subset
+ * is an immutable {@link ReplicaSet} rebuilt whenever a replica changes state, so the request path
+ * reads it without locks (gRPC's picker pattern).
+ */
+public final class ReplicaPool {
+  private final String name;
+  private final List<String> models;
+  private final Balancer balancer;
+  private final List<UpstreamReplica> replicas;
+  private volatile ReplicaSet routable;
+
+  public ReplicaPool(
+      GatewayConfig.PoolConfig config, BalancerOptions options, Duration decay, Clock clock) {
+    this.name = config.name();
+    this.models = config.models();
+    this.balancer = Balancers.create(config.balancer(), options, Randomness.threadLocal());
+    List<UpstreamReplica> list = new ArrayList<>();
+    for (int i = 0; i < config.replicas().size(); i++) {
+      GatewayConfig.Upstream u = config.replicas().get(i);
+      list.add(new UpstreamReplica(new Replica(u.id(), i, u.weight(), clock, decay), u.host(), u.port()));
+    }
+    this.replicas = List.copyOf(list);
+    refresh();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public List<String> models() {
+    return models;
+  }
+
+  public Balancer balancer() {
+    return balancer;
+  }
+
+  public List<UpstreamReplica> replicas() {
+    return replicas;
+  }
+
+  public UpstreamReplica get(int index) {
+    return replicas.get(index);
+  }
+
+  /** The replicas a request may go to now. */
+  public ReplicaSet routable() {
+    return routable;
+  }
+
+  /** Changes a replica's state and republishes the routable set. */
+  public synchronized void setState(UpstreamReplica u, ReplicaState state) {
+    if (u.replica().state() != state) {
+      u.replica().setState(state);
+      refresh();
+    }
+  }
+
+  private synchronized void refresh() {
+    List<Replica> ready = new ArrayList<>();
+    for (UpstreamReplica u : replicas) {
+      if (u.replica().state().isRoutable()) {
+        ready.add(u.replica());
+      }
+    }
+    routable = ReplicaSet.of(ready);
+  }
+}

@@ -1,0 +1,284 @@
+package dev.switchboard.gateway.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.core.Clock;
+import dev.switchboard.core.balance.BalancerOptions;
+import dev.switchboard.core.replica.LoadReport;
+import dev.switchboard.core.replica.ReplicaState;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.config.GatewayConfig.HealthConfig;
+import dev.switchboard.gateway.upstream.ReplicaPool;
+import dev.switchboard.gateway.upstream.UpstreamReplica;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HealthMonitorTest {
+  private static final int FAILURES = 3;
+  private static final String METRICS =
+      """
+      # HELP vllm:num_requests_waiting Number of requests waiting to be processed.
+      # TYPE vllm:num_requests_waiting gauge
+      vllm:num_requests_waiting{model_name="m"} 4.0
+      vllm:num_requests_running{model_name="m"} 9.0
+      vllm:kv_cache_usage_perc{model_name="m"} 0.625
+      """;
+
+  private Vertx vertx;
+  private FakeReplica fake;
+  private HealthMonitor monitor;
+
+  @BeforeEach
+  void startReplica() throws Exception {
+    vertx = Vertx.vertx();
+    fake = FakeReplica.start(vertx);
+    fake.metrics = METRICS;
+  }
+
+  @AfterEach
+  void stopAll() throws Exception {
+    if (monitor != null) {
+      monitor.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    fake.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aReplicaFailingItsProbeGoesDownAndComesBackReadyWhenItPassesAgain() {
+    ReplicaPool pool = pool(1);
+    UpstreamReplica r0 = pool.get(0);
+    monitor = start(pool, health(Duration.ofSeconds(5), 50));
+    waitUntilProbed(2);
+
+    fake.health = FakeReplica.Health.UNHEALTHY;
+    poll().until(() -> r0.replica().state() == ReplicaState.DOWN);
+    assertThat(pool.routable().isEmpty()).isTrue();
+
+    fake.health = FakeReplica.Health.HEALTHY;
+    poll().until(() -> r0.replica().state() == ReplicaState.READY);
+    assertThat(pool.routable().asList()).containsExactly(r0.replica());
+  }
+
+  @Test
+  void aProbeSlowerThanTheTimeoutCountsAsAFailure() {
+    ReplicaPool pool = pool(1);
+    UpstreamReplica r0 = pool.get(0);
+    fake.health = FakeReplica.Health.SLOW; // answers after 5 s, the timeout is 100 ms
+    monitor = start(pool, health(Duration.ofSeconds(5), 50));
+
+    poll().until(() -> r0.replica().state() == ReplicaState.DOWN);
+
+    fake.health = FakeReplica.Health.HEALTHY;
+    poll().until(() -> r0.replica().state() == ReplicaState.READY);
+  }
+
+  @Test
+  void consecutiveFailuresEjectAReplicaUntilItsEjectionTimeIsOver() {
+    ReplicaPool pool = pool(2);
+    UpstreamReplica r0 = pool.get(0);
+    monitor = start(pool, health(Duration.ofMillis(200), 0));
+    waitUntilProbed(2);
+
+    for (int i = 0; i < FAILURES - 1; i++) {
+      monitor.onFailure(r0);
+    }
+    assertThat(r0.replica().state()).isEqualTo(ReplicaState.READY);
+
+    monitor.onFailure(r0);
+    assertThat(r0.replica().state()).isEqualTo(ReplicaState.EJECTED);
+    assertThat(pool.routable().asList()).containsExactly(pool.get(1).replica());
+
+    poll().until(() -> r0.replica().state() == ReplicaState.READY);
+    assertThat(pool.routable().size()).isEqualTo(2);
+  }
+
+  @Test
+  void aSuccessBetweenFailuresKeepsTheReplicaIn() {
+    ReplicaPool pool = pool(2);
+    UpstreamReplica r0 = pool.get(0);
+    monitor = start(pool, health(Duration.ofSeconds(5), 0));
+
+    for (int i = 0; i < FAILURES - 1; i++) {
+      monitor.onFailure(r0);
+    }
+    monitor.onSuccess(r0);
+    monitor.onFailure(r0);
+
+    assertThat(r0.replica().state()).isEqualTo(ReplicaState.READY);
+  }
+
+  @Test
+  void anEjectedReplicaStaysEjectedWhileItsProbesPass() {
+    ReplicaPool pool = pool(2);
+    UpstreamReplica r0 = pool.get(0);
+    monitor = start(pool, health(Duration.ofSeconds(30), 0));
+    eject(r0);
+
+    int probesBefore = fake.healthRequests.get();
+    poll().until(() -> fake.healthRequests.get() >= probesBefore + 10);
+
+    assertThat(r0.replica().state()).isEqualTo(ReplicaState.EJECTED);
+  }
+
+  @Test
+  void aReplicaWhoseProbesFailWhileEjectedComesBackDown() {
+    ReplicaPool pool = pool(2);
+    UpstreamReplica r0 = pool.get(0);
+    monitor = start(pool, health(Duration.ofMillis(200), 0));
+    eject(r0);
+    fake.health = FakeReplica.Health.UNHEALTHY;
+
+    poll().until(() -> r0.replica().state() == ReplicaState.DOWN);
+
+    fake.health = FakeReplica.Health.HEALTHY;
+    poll().until(() -> r0.replica().state() == ReplicaState.READY);
+  }
+
+  @Test
+  void theEjectionCapKeepsAPoolOfOneServing() {
+    ReplicaPool pool = pool(1);
+    UpstreamReplica r0 = pool.get(0);
+    monitor = start(pool, health(Duration.ofMillis(200), 0)); // caps ejections at 50%
+
+    for (int i = 0; i < FAILURES * 3; i++) {
+      monitor.onFailure(r0);
+    }
+
+    assertThat(r0.replica().state()).isEqualTo(ReplicaState.READY);
+  }
+
+  @Test
+  void scrapedMetricsLandInTheReplicasLoad() {
+    ReplicaPool pool = pool(1);
+    UpstreamReplica r0 = pool.get(0);
+    monitor = start(pool, health(Duration.ofSeconds(5), 20));
+
+    poll().until(() -> r0.replica().load().isKnown());
+
+    LoadReport load = r0.replica().load();
+    assertThat(load.waiting()).isEqualTo(4);
+    assertThat(load.running()).isEqualTo(9);
+    assertThat(load.kvCacheUsage()).isEqualTo(0.625);
+  }
+
+  @Test
+  void aSlowScrapeIsSkippedNotPiledOn() {
+    ReplicaPool pool = pool(1);
+    // Far longer than the 5 ms scrape interval, yet within the 100 ms timeout: every scrape
+    // completes, so any overlap seen by the server would be a pile-up.
+    fake.metricsDelayMillis = 60;
+    monitor = start(pool, health(Duration.ofSeconds(5), 5));
+
+    poll().until(() -> fake.metricsRequests.get() >= 3);
+
+    assertThat(fake.maxConcurrentMetrics.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailingScrapeIsNotAHealthSignal() {
+    ReplicaPool pool = pool(1);
+    UpstreamReplica r0 = pool.get(0);
+    fake.metricsStatus = 500;
+    monitor = start(pool, health(Duration.ofSeconds(5), 5));
+
+    poll().until(() -> fake.metricsRequests.get() >= 10);
+
+    assertThat(r0.replica().state()).isEqualTo(ReplicaState.READY);
+    assertThat(r0.replica().load().isKnown()).isFalse();
+  }
+
+  @Test
+  void nothingIsScrapedWhenTheScrapeIntervalIsZero() {
+    ReplicaPool pool = pool(1);
+    monitor = start(pool, health(Duration.ofSeconds(5), 0));
+
+    waitUntilProbed(5);
+
+    assertThat(fake.metricsRequests.get()).isZero();
+  }
+
+  @Test
+  void afterStopNoMoreProbesOrScrapesAreSent() throws Exception {
+    ReplicaPool pool = pool(1);
+    HealthMonitor stopped = start(pool, health(Duration.ofSeconds(5), 10));
+    waitUntilProbed(2);
+
+    stopped.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    // A request already on the wire may still arrive; after that, nothing more.
+    int probes = fake.healthRequests.get();
+    int scrapes = fake.metricsRequests.get();
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                fake.healthRequests.get() <= probes + 1
+                    && fake.metricsRequests.get() <= scrapes + 1);
+  }
+
+  @Test
+  void rejectsAReplicaFromAnotherPool() {
+    monitor = start(pool(1), health(Duration.ofSeconds(5), 0));
+    UpstreamReplica stranger = pool(1).get(0);
+
+    assertThatThrownBy(() -> monitor.onFailure(stranger)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> monitor.onSuccess(stranger)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private void eject(UpstreamReplica replica) {
+    for (int i = 0; i < FAILURES; i++) {
+      monitor.onFailure(replica);
+    }
+    assertThat(replica.replica().state()).isEqualTo(ReplicaState.EJECTED);
+  }
+
+  private void waitUntilProbed(int times) {
+    poll().until(() -> fake.healthRequests.get() >= times);
+  }
+
+  private HealthMonitor start(ReplicaPool pool, HealthConfig config) {
+    HealthMonitor m = new HealthMonitor(vertx, pool, config, Clock.system());
+    m.start();
+    return m;
+  }
+
+  /** Replicas r0, r1, ... all served by the one fake; each is tracked on its own all the same. */
+  private ReplicaPool pool(int size) {
+    List<GatewayConfig.Upstream> upstreams = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      upstreams.add(new GatewayConfig.Upstream("r" + i, "127.0.0.1", fake.port(), 1.0));
+    }
+    return new ReplicaPool(
+        new GatewayConfig.PoolConfig("p", List.of("m"), "round-robin", upstreams),
+        BalancerOptions.DEFAULTS,
+        Duration.ofSeconds(10),
+        Clock.system());
+  }
+
+  /** Probes every 20 ms with a 100 ms timeout; ejections after 3 failures, at most half the pool. */
+  private static HealthConfig health(Duration baseEjection, long scrapeMillis) {
+    return new HealthConfig(
+        Duration.ofMillis(20),
+        Duration.ofMillis(100),
+        Duration.ofMillis(scrapeMillis),
+        FAILURES,
+        baseEjection,
+        baseEjection.multipliedBy(8),
+        50);
+  }
+
+  private static ConditionFactory poll() {
+    return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10));
+  }
+}

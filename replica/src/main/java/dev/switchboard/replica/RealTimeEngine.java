@@ -1,0 +1,134 @@
+package dev.switchboard.replica;
+
+import dev.switchboard.core.ManualClock;
+import dev.switchboard.core.replica.LoadReport;
+import dev.switchboard.sim.engine.EventQueue;
+import dev.switchboard.sim.model.ModelListener;
+import dev.switchboard.sim.model.ReplicaModel;
+import dev.switchboard.sim.model.ReplicaModelSpec;
+import dev.switchboard.sim.model.SimRequest;
+import io.vertx.core.Vertx;
+
+/**
+ * The simulator's replica model run on the system clock: virtual time is {@code System.nanoTime()}
+ * since start, and a single Vert.x timer stands in for the simulator's loop, firing each event when
+ * real time reaches it. The model code is exactly the simulator's.
+ *
+ * <p>Everything happens on the event-loop thread that created the engine (the model is not
+ * thread-safe), which also means the listener's callbacks may write straight to HTTP responses.
+ * Vert.x timers have millisecond granularity, so events fire up to about a millisecond late; event
+ * times themselves stay exact, so the lateness never accumulates.
+ */
+final class RealTimeEngine {
+  private static final long NANOS_PER_MILLI = 1_000_000L;
+
+  private final Vertx vertx;
+  private final Thread loop;
+  private final long origin;
+  private final ManualClock clock;
+  private final EventQueue events;
+  private final ReplicaModel model;
+  private long timerId = -1;
+  private long timerAt = Long.MAX_VALUE;
+  private boolean stopped;
+
+  /**
+   * Must be created on the event-loop thread that will drive it. {@code clock} must read 0: the
+   * listener may read it to time its callbacks, but only this engine moves it.
+   */
+  RealTimeEngine(Vertx vertx, ManualClock clock, ReplicaModelSpec spec, double speed, ModelListener listener) {
+    if (clock.nanoTime() != 0) {
+      throw new IllegalArgumentException("the engine's clock must start at 0, was " + clock.nanoTime());
+    }
+    this.vertx = vertx;
+    this.loop = Thread.currentThread();
+    this.origin = System.nanoTime();
+    this.clock = clock;
+    this.events = new EventQueue(clock);
+    this.model = spec.create(events, speed, listener);
+  }
+
+  /** Real time since start, in nanoseconds: the virtual time the model is brought up to. */
+  long now() {
+    return System.nanoTime() - origin;
+  }
+
+  /** Hands {@code request} to the model at the current real time. */
+  void submit(SimRequest request) {
+    catchUp();
+    request.dispatchedTo(null, clock.nanoTime(), model);
+    model.submit(request);
+    rearm();
+  }
+
+  /** The model's load as of now, in vLLM's terms. */
+  LoadReport report() {
+    catchUp();
+    LoadReport report = model.report();
+    rearm();
+    return report;
+  }
+
+  /** Freezes the model, as a crashed process would: no event fires after this. */
+  void stop() {
+    requireLoop();
+    stopped = true;
+    cancelTimer();
+  }
+
+  /** Fires every event that real time has reached, then moves the clock to now. */
+  private void catchUp() {
+    requireLoop();
+    if (stopped) {
+      throw new IllegalStateException("the engine is stopped");
+    }
+    long realNow = now();
+    while (events.nextTime() <= realNow) {
+      events.step();
+    }
+    clock.setNanos(realNow);
+  }
+
+  /** Keeps exactly one timer, due at the next event. */
+  private void rearm() {
+    long next = events.nextTime();
+    if (next == timerAt) {
+      return;
+    }
+    cancelTimer();
+    if (next == Long.MAX_VALUE) {
+      return;
+    }
+    // Round up so the timer never fires before the event is due, and never ask for less than the
+    // timer's 1 ms resolution.
+    long delayNanos = next - now();
+    long delayMillis = Math.max(1L, (delayNanos + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI);
+    timerAt = next;
+    timerId = vertx.setTimer(delayMillis, id -> onTimer());
+  }
+
+  private void onTimer() {
+    timerId = -1;
+    timerAt = Long.MAX_VALUE;
+    if (stopped) {
+      return;
+    }
+    catchUp();
+    rearm();
+  }
+
+  private void cancelTimer() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+    }
+    timerId = -1;
+    timerAt = Long.MAX_VALUE;
+  }
+
+  private void requireLoop() {
+    if (Thread.currentThread() != loop) {
+      throw new IllegalStateException(
+          "the replica model runs on " + loop.getName() + ", called from " + Thread.currentThread().getName());
+    }
+  }
+}
