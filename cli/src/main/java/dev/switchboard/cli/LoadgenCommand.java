@@ -60,7 +60,8 @@ final class LoadgenCommand implements Callable<Integer> {
   Double speedup;
 
   @Option(names = "--workload", paramLabel = "FILE.yaml",
-      description = "A YAML file with a 'workload:' mapping (a scenario file will do); the options above override it.")
+      description = "A YAML file with a 'workload:' mapping (a scenario file will do); --rate, --requests,"
+          + " --duration, --prompt-tokens and --mix override its fields.")
   Path workloadFile;
 
   @Option(names = "--prompt-tokens", paramLabel = "N",
@@ -117,7 +118,7 @@ final class LoadgenCommand implements Callable<Integer> {
     LoadgenConfig config =
         new LoadgenConfig(
             target, model, stream, apiKeys, maxTokens == null ? 0 : maxTokens, concurrencyLimit,
-            connections, timeout, duration == null ? Duration.ZERO : duration, plan.tierNames());
+            connections, timeout, plan.tierNames());
     Workload workload = plan.create();
     LoadgenResult result;
     try (ProgressBar bar = progressBar(workload.expectedCount())) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "LLM serving gateway and control plane: one policy core, two runtimes.",
-    subcommands = {SimulateCommand.class, ServeCommand.class, LoadgenCommand.class, PoliciesCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, SimulateCommand.class, ServeCommand.class, LoadgenCommand.class, PoliciesCommand.class, ReplicaCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   /** Exit code for bad input: a scenario field, a trace line, an option. */
   static final int BAD_INPUT = 2;

@@ -29,6 +29,7 @@ final class InFlightRequest {
   private HttpClientRequest request;
   private long timerId = -1;
   private long ttftNanos = -1;
+  private boolean bodyTruncated;
   private boolean done;
 
   /** @param onDone called once, on the outcome, after it is recorded */
@@ -102,17 +103,16 @@ final class InFlightRequest {
   private void readBody(HttpClientResponse response) {
     firstToken(); // the whole answer comes at once: its first byte is its first token
     Buffer body = Buffer.buffer();
-    boolean[] truncated = {false};
     response.handler(
         buf -> {
           if (body.length() + buf.length() <= MAX_BODY_BYTES) {
             body.appendBuffer(buf);
           } else {
-            truncated[0] = true;
+            bodyTruncated = true;
           }
         });
     response.endHandler(
-        v -> succeed(truncated[0] ? 0 : CompletionJson.completionTokens(body.getBytes())));
+        v -> succeed(bodyTruncated ? 0 : CompletionJson.completionTokens(body.getBytes())));
   }
 
   private void firstToken() {

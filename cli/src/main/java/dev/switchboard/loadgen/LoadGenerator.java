@@ -33,13 +33,14 @@ public final class LoadGenerator {
       throws InterruptedException {
     ArrivalSchedule schedule = new ArrivalSchedule(workload);
     LatencyRecorder recorder = new LatencyRecorder(config.tiers());
+    ChatRequest chat = new ChatRequest(config.model(), config.stream(), config.maxTokens());
+    CodeWarmup.run(chat);
     Vertx vertx = Vertx.vertx();
     try {
       HttpClient client = vertx.createHttpClient(clientOptions(), poolOptions());
-      LoadRun run = new LoadRun(vertx, client, schedule, recorder, config, progress);
+      LoadRun run = new LoadRun(vertx, client, schedule, recorder, config, chat, progress);
       LoadRun.Times times = await(run.start(vertx.getOrCreateContext()));
-      long minimumWindow = config.minimumWindow().toNanos();
-      double window = Math.max(times.sendEndNanos() - times.startNanos(), minimumWindow) / 1e9;
+      double window = (times.sendEndNanos() - times.startNanos()) / 1e9;
       double elapsed = (times.endNanos() - times.startNanos()) / 1e9;
       return recorder.result(config.target().url(), offeredRate(workload, schedule), window, elapsed);
     } finally {
@@ -47,12 +48,15 @@ public final class LoadGenerator {
     }
   }
 
-  /** The Poisson rate when there is one; otherwise the arrivals over their schedule's span. */
-  private double offeredRate(Workload workload, ArrivalSchedule schedule) {
+  /**
+   * The Poisson rate when there is one; otherwise the arrivals over their scheduled span, which is
+   * how the achieved rate is counted too (sent over the span up to the last send).
+   */
+  private static double offeredRate(Workload workload, ArrivalSchedule schedule) {
     if (workload instanceof PoissonWorkload poisson) {
       return poisson.ratePerSecond();
     }
-    double span = Math.max(schedule.lastAtNanos(), config.minimumWindow().toNanos()) / 1e9;
+    double span = schedule.lastAtNanos() / 1e9;
     return span > 0 ? schedule.taken() / span : Double.NaN;
   }
 

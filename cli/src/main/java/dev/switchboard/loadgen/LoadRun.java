@@ -44,13 +44,14 @@ final class LoadRun {
       ArrivalSchedule schedule,
       LatencyRecorder recorder,
       LoadgenConfig config,
+      ChatRequest chat,
       LoadgenProgress progress) {
     this.vertx = vertx;
     this.client = client;
     this.schedule = schedule;
     this.recorder = recorder;
     this.config = config;
-    this.chat = new ChatRequest(config.model(), config.stream(), config.maxTokens());
+    this.chat = chat;
     this.progress = progress;
   }
 

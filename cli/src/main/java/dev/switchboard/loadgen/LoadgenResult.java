@@ -9,9 +9,9 @@ import java.util.Map;
  *
  * @param url the target as given
  * @param offeredRate requests per second the workload asked for: the Poisson rate, or for other
- *     workloads its arrivals over the send window
- * @param achievedRate requests actually sent per second of the send window
- * @param durationSeconds the send window: start to the last send, or the whole {@code --duration}
+ *     workloads its arrivals over their scheduled span; NaN when that span is 0
+ * @param achievedRate requests actually sent per second of the send window; NaN when it is 0
+ * @param durationSeconds the send window: start to the last send (a late send stretches it)
  * @param elapsedSeconds start to the last response (or timeout)
  * @param overall all traffic
  * @param byTier each tier, in the mix's order

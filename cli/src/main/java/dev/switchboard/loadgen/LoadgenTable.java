@@ -42,9 +42,9 @@ public final class LoadgenTable {
     out.append(
         String.format(
             Locale.ROOT,
-            "offered %.1f req/s, achieved %.1f req/s over %.2f s (last answer at %.2f s)%n",
-            r.offeredRate(),
-            r.achievedRate(),
+            "offered %s req/s, achieved %s req/s over %.2f s (last answer at %.2f s)%n",
+            rate(r.offeredRate()),
+            rate(r.achievedRate()),
             r.durationSeconds(),
             r.elapsedSeconds()));
     return out.toString();
@@ -63,9 +63,7 @@ public final class LoadgenTable {
       ms(t.latencyMs().p50()),
       ms(t.latencyMs().p95()),
       ms(t.latencyMs().p99()),
-      Double.isNaN(t.tokensPerSecond())
-          ? "-"
-          : String.format(Locale.ROOT, "%.1f", t.tokensPerSecond())
+      rate(t.tokensPerSecond())
     };
   }
 
@@ -83,6 +81,10 @@ public final class LoadgenTable {
       return "-";
     }
     return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.1f", v);
+  }
+
+  private static String rate(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.1f", v);
   }
 
   private static int totalWidth(int[] width) {

@@ -151,6 +151,12 @@ public final class LoadgenWorkload {
     }
     ObjectNode w = section.deepCopy();
     String type = w.path("type").asText();
+    if (o.rate() == null && w.has("load")) {
+      throw new ConfigException(
+          "--rate",
+          "is required: the workload in " + o.file() + " gives load (a share of the simulated"
+              + " pool's capacity), which a real server does not tell");
+    }
     if (o.rate() != null) {
       if (!type.equals("poisson")) {
         throw new ConfigException(

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class LoadgenCommandTest {
   void runsAgainstAServerAndWritesTheTableAndJson() throws Exception {
     Path json = dir.resolve("r.json");
     try (FakeChatServer server = new FakeChatServer()) {
-      server.limited = java.util.Set.of("Bearer k-free");
+      server.limited = Set.of("Bearer k-free");
       int code =
           Main.run(
               "loadgen", "--url", server.url(), "--model", "m", "--rate", "300", "--requests", "30",

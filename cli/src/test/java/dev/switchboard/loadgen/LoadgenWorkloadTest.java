@@ -2,6 +2,7 @@ package dev.switchboard.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -65,7 +66,7 @@ class LoadgenWorkloadTest {
         .extracting(Arrival::atNanos, Arrival::promptTokens, Arrival::outputTokens, Arrival::tenant)
         .isEqualTo(
             theirs.stream()
-                .map(a -> org.assertj.core.groups.Tuple.tuple(a.atNanos(), a.promptTokens(), a.outputTokens(), a.tenant()))
+                .map(a -> tuple(a.atNanos(), a.promptTokens(), a.outputTokens(), a.tenant()))
                 .toList());
     assertThat(plan.tierNames()).containsExactly("vip", "free");
   }
@@ -109,6 +110,18 @@ class LoadgenWorkloadTest {
         .hasMessageStartingWith("--requests: ");
     assertThatThrownBy(() -> LoadgenWorkload.from(options(null, -5.0, 3L, null, List.of())))
         .hasMessageStartingWith("--rate: must be a number > 0");
+  }
+
+  @Test
+  void aFileGivingLoadInsteadOfARateAsksForRate() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("l.yaml"), SCENARIO.replace("rate_per_s: 50", "load: 0.8"));
+    assertThatThrownBy(() -> LoadgenWorkload.from(options(file, null, null, null, List.of())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("--rate: is required");
+    assertThat(LoadgenWorkload.from(options(file, 20.0, null, null, List.of())).create().next())
+        .isNotNull();
   }
 
   @Test

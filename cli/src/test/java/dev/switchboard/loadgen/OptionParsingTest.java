@@ -2,6 +2,7 @@ package dev.switchboard.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.switchboard.config.ConfigException;
 import java.time.Duration;
@@ -34,9 +35,7 @@ class OptionParsingTest {
   @Test
   void mixKeepsTheOrderAndRejectsBadShares() {
     assertThat(TierShares.parse("vip=0.1, free=0.9").shares())
-        .containsExactly(
-            org.assertj.core.api.Assertions.entry("vip", 0.1),
-            org.assertj.core.api.Assertions.entry("free", 0.9));
+        .containsExactly(entry("vip", 0.1), entry("free", 0.9));
     assertThatThrownBy(() -> TierShares.parse("vip=0,free=1"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("--mix: share for 'vip' must be > 0, was 0");

@@ -33,7 +33,7 @@ final class TestRun {
     LoadgenConfig config =
         new LoadgenConfig(
             Target.parse(url), "test-model", stream, apiKeys, maxTokens == null ? 0 : maxTokens,
-            concurrencyLimit, connections, timeout, Duration.ZERO, plan.tierNames());
+            concurrencyLimit, connections, timeout, plan.tierNames());
     return new LoadGenerator(config).run(plan.create(), LoadgenProgress.NONE);
   }
 }

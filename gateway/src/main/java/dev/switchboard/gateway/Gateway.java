@@ -8,7 +8,7 @@ import dev.switchboard.core.retry.RetryBudget;
 import dev.switchboard.gateway.admin.AdminHandler;
 import dev.switchboard.gateway.auth.Authenticator;
 import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.upstream.Outcomes;
+import dev.switchboard.gateway.health.HealthMonitor;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.Router;
 import io.vertx.core.DeploymentOptions;
@@ -38,7 +38,7 @@ public final class Gateway {
   private final Buffer modelsJson;
   private final List<DataPlaneVerticle> dataPlanes = new CopyOnWriteArrayList<>();
   private final List<String> deployments = new ArrayList<>();
-  private volatile Outcomes outcomes = Outcomes.NONE;
+  private final List<HealthMonitor> monitors = new ArrayList<>();
   private HttpServer admin;
   private int port;
 
@@ -63,7 +63,17 @@ public final class Gateway {
    */
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
     Gateway g = new Gateway(vertx, config);
-    return g.startServers().map(v -> g);
+    return g.startServers().map(v -> g.startHealth());
+  }
+
+  private Gateway startHealth() {
+    for (ReplicaPool pool : router.pools()) {
+      HealthMonitor monitor = new HealthMonitor(vertx, pool, config.health(), Clock.system());
+      pool.setOutcomes(monitor);
+      monitors.add(monitor);
+      monitor.start();
+    }
+    return this;
   }
 
   private Future<Void> startServers() {
@@ -115,6 +125,9 @@ public final class Gateway {
    */
   public Future<Void> stop(Duration drain) {
     List<Future<Void>> drains = new ArrayList<>();
+    for (HealthMonitor m : monitors) {
+      drains.add(m.stop());
+    }
     for (DataPlaneVerticle v : dataPlanes) {
       drains.add(v.drain(drain.toMillis()));
     }
@@ -158,10 +171,6 @@ public final class Gateway {
 
   RetryBudget retryBudget() {
     return retryBudget;
-  }
-
-  Outcomes outcomes() {
-    return outcomes;
   }
 
   Buffer modelsJson() {

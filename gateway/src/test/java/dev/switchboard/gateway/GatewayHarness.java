@@ -22,9 +22,26 @@ final class GatewayHarness implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
   Gateway gateway;
 
-  /** A fake replica answering with {@code handler}; returns its port. */
+  /**
+   * A fake replica: {@code /health} answers 200, {@code /metrics} 404 (no load reports), the rest
+   * {@code handler}; returns its port.
+   */
   int replica(Handler<HttpServerRequest> handler) throws Exception {
-    HttpServer s = vertx.createHttpServer().requestHandler(handler).listen(0, "127.0.0.1").await(5, TimeUnit.SECONDS);
+    HttpServer s =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req -> {
+                  if (req.path().equals("/health")) {
+                    req.response().end();
+                  } else if (req.path().equals("/metrics")) {
+                    req.response().setStatusCode(404).end();
+                  } else {
+                    handler.handle(req);
+                  }
+                })
+            .listen(0, "127.0.0.1")
+            .await(5, TimeUnit.SECONDS);
     return s.actualPort();
   }
 
@@ -60,7 +77,11 @@ final class GatewayHarness implements AutoCloseable {
           - {key: sk-good, tenant: acme, tier: vip}
         %s
         """
-        .formatted(balancer, replicas, extra);
+        .formatted(
+            balancer,
+            replicas,
+            // A loaded CI machine must not fail probes by their timeout and flake the tests.
+            extra.contains("health:") ? extra : extra + "\nhealth: {probe_timeout_ms: 5000}");
   }
 
   HttpResponse<String> post(String path, String body, String key) throws Exception {

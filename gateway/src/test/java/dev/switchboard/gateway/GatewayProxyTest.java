@@ -126,6 +126,39 @@ class GatewayProxyTest {
   }
 
   @Test
+  void aReplicaFailingRequestsIsEjectedThenReadmittedAfterItsBackOff() throws Exception {
+    AtomicInteger failingHits = new AtomicInteger();
+    int failing =
+        h.replica(
+            req ->
+                req.body()
+                    .onSuccess(
+                        b -> {
+                          failingHits.incrementAndGet();
+                          req.response().setStatusCode(500).end();
+                        }));
+    int live = h.replica(req -> req.body().onSuccess(b -> answer(req.response())));
+    h.start(
+        GatewayHarness.config(
+            "round-robin",
+            "health: {consecutive_failures: 2, base_ejection_ms: 400, probe_interval_ms: 50, probe_timeout_ms: 5000}",
+            failing, live));
+    ReplicaPool pool = h.gateway.router().poolFor("m");
+    for (int i = 0; i < 6; i++) {
+      assertThat(h.post("/v1/chat/completions", CHAT, "sk-good").statusCode()).isEqualTo(200);
+    }
+    assertThat(pool.get(0).replica().state()).isEqualTo(ReplicaState.EJECTED);
+    int hitsWhileEjected = failingHits.get();
+    for (int i = 0; i < 4; i++) {
+      assertThat(h.post("/v1/chat/completions", CHAT, "sk-good").statusCode()).isEqualTo(200);
+    }
+    assertThat(failingHits.get()).as("an ejected replica gets no traffic").isEqualTo(hitsWhileEjected);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> pool.get(0).replica().state() == ReplicaState.READY);
+  }
+
+  @Test
   void givesUpWithA502AfterTheAttemptLimit() throws Exception {
     int a = h.replica(req -> req.body().onSuccess(b -> req.response().setStatusCode(503).end()));
     int b = h.replica(req -> req.body().onSuccess(x -> req.response().setStatusCode(503).end()));
@@ -151,7 +184,7 @@ class GatewayProxyTest {
     h.start(GatewayHarness.config("round-robin", "", port));
     HttpResponse<String> r =
         h.post("/v1/chat/completions", CHAT.replace("}]", "}],\"stream\":true"), "sk-good");
-    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).startsWith(SSE_EVENTS.get(0));
     String last = r.body().substring(SSE_EVENTS.get(0).length());
     assertThat(last).startsWith("data: {\"error\":").endsWith("\n\n");

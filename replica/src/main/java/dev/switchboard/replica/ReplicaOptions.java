@@ -90,38 +90,56 @@ public record ReplicaOptions(
   }
 
   public ReplicaOptions withHost(String value) {
-    return new ReplicaOptions(value, port, modelName, speed, modelSpec, defaultMaxTokens, outputTokens, maxModelLen, faults, seed);
+    return new ReplicaOptions(
+        value, port, modelName, speed, modelSpec, defaultMaxTokens,
+        outputTokens, maxModelLen, faults, seed);
   }
 
   public ReplicaOptions withPort(int value) {
-    return new ReplicaOptions(host, value, modelName, speed, modelSpec, defaultMaxTokens, outputTokens, maxModelLen, faults, seed);
+    return new ReplicaOptions(
+        host, value, modelName, speed, modelSpec, defaultMaxTokens,
+        outputTokens, maxModelLen, faults, seed);
   }
 
   public ReplicaOptions withSpeed(double value) {
-    return new ReplicaOptions(host, port, modelName, value, modelSpec, defaultMaxTokens, outputTokens, maxModelLen, faults, seed);
+    return new ReplicaOptions(
+        host, port, modelName, value, modelSpec, defaultMaxTokens,
+        outputTokens, maxModelLen, faults, seed);
   }
 
   public ReplicaOptions withModelSpec(ReplicaModelSpec value) {
-    return new ReplicaOptions(host, port, modelName, speed, value, defaultMaxTokens, outputTokens, maxModelLen, faults, seed);
+    return new ReplicaOptions(
+        host, port, modelName, speed, value, defaultMaxTokens,
+        outputTokens, maxModelLen, faults, seed);
   }
 
   public ReplicaOptions withDefaultMaxTokens(int value) {
-    return new ReplicaOptions(host, port, modelName, speed, modelSpec, value, outputTokens, maxModelLen, faults, seed);
+    return new ReplicaOptions(
+        host, port, modelName, speed, modelSpec, value,
+        outputTokens, maxModelLen, faults, seed);
   }
 
   public ReplicaOptions withOutputTokens(TokenDistribution value) {
-    return new ReplicaOptions(host, port, modelName, speed, modelSpec, defaultMaxTokens, Optional.of(value), maxModelLen, faults, seed);
+    return new ReplicaOptions(
+        host, port, modelName, speed, modelSpec, defaultMaxTokens,
+        Optional.of(value), maxModelLen, faults, seed);
   }
 
   public ReplicaOptions withMaxModelLen(int value) {
-    return new ReplicaOptions(host, port, modelName, speed, modelSpec, defaultMaxTokens, outputTokens, value, faults, seed);
+    return new ReplicaOptions(
+        host, port, modelName, speed, modelSpec, defaultMaxTokens,
+        outputTokens, value, faults, seed);
   }
 
   public ReplicaOptions withFaults(Faults value) {
-    return new ReplicaOptions(host, port, modelName, speed, modelSpec, defaultMaxTokens, outputTokens, maxModelLen, value, seed);
+    return new ReplicaOptions(
+        host, port, modelName, speed, modelSpec, defaultMaxTokens,
+        outputTokens, maxModelLen, value, seed);
   }
 
   public ReplicaOptions withSeed(long value) {
-    return new ReplicaOptions(host, port, modelName, speed, modelSpec, defaultMaxTokens, outputTokens, maxModelLen, faults, value);
+    return new ReplicaOptions(
+        host, port, modelName, speed, modelSpec, defaultMaxTokens,
+        outputTokens, maxModelLen, faults, value);
   }
 }

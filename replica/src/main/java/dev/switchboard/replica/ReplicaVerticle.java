@@ -129,7 +129,10 @@ final class ReplicaVerticle extends VerticleBase {
       case "/metrics" -> {
         if (allow(request, HttpMethod.GET)) {
           byte[] text = metrics.scrape(engine.report());
-          request.response().setStatusCode(200).putHeader("content-type", metrics.contentType()).end(Buffer.buffer(text));
+          request.response()
+              .setStatusCode(200)
+              .putHeader("content-type", metrics.contentType())
+              .end(Buffer.buffer(text));
         }
       }
       default -> Replies.detail(request.response(), 404, "Not Found");

@@ -51,14 +51,17 @@ class CompletionRequestTest {
 
   @Test
   void rejectsBadJsonAndBadFields() {
-    assertThatThrownBy(() -> chat("{\"messages\": [")).isInstanceOf(InvalidRequest.class).hasMessageContaining("JSON");
+    assertThatThrownBy(() -> chat("{\"messages\": ["))
+        .isInstanceOf(InvalidRequest.class).hasMessageContaining("JSON");
     assertThatThrownBy(() -> chat("{} {}")).isInstanceOf(InvalidRequest.class);
     assertThatThrownBy(() -> chat("[]")).isInstanceOf(InvalidRequest.class);
-    assertThatThrownBy(() -> chat("{\"messages\":[]}")).isInstanceOf(InvalidRequest.class).hasMessageContaining("messages");
+    assertThatThrownBy(() -> chat("{\"messages\":[]}"))
+        .isInstanceOf(InvalidRequest.class).hasMessageContaining("messages");
     assertThatThrownBy(() -> text("{\"prompt\":\"x\",\"max_tokens\":0}"))
         .isInstanceOf(InvalidRequest.class).hasMessageContaining("max_tokens");
     assertThatThrownBy(() -> text("{\"prompt\":\"x\",\"stream\":\"yes\"}"))
         .isInstanceOf(InvalidRequest.class).hasMessageContaining("stream");
-    assertThatThrownBy(() -> text("{\"max_tokens\":3}")).isInstanceOf(InvalidRequest.class).hasMessageContaining("prompt");
+    assertThatThrownBy(() -> text("{\"max_tokens\":3}"))
+        .isInstanceOf(InvalidRequest.class).hasMessageContaining("prompt");
   }
 }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
@@ -101,17 +102,18 @@ class FaultInjectionTest {
   void aStalledReplicaAcceptsConnectionsButNeverAnswersHealth() throws Exception {
     TestHttp http = new TestHttp(start(Faults.NONE.withStall(true), 0).baseUrl());
 
-    assertThatThrownBy(() -> http.get("/health", Duration.ofMillis(300))).isInstanceOf(HttpTimeoutException.class);
-    assertThatThrownBy(() -> http.send(http.postRequest("/v1/completions", REQUEST).timeout(Duration.ofMillis(300)).build()))
+    assertThatThrownBy(() -> http.get("/health", Duration.ofMillis(300)))
         .isInstanceOf(HttpTimeoutException.class);
+    HttpRequest completion = http.postRequest("/v1/completions", REQUEST).timeout(Duration.ofMillis(300)).build();
+    assertThatThrownBy(() -> http.send(completion)).isInstanceOf(HttpTimeoutException.class);
   }
 
   @Test
   void liftingAStallAnswersTheRequestsItHeld() throws Exception {
     ReplicaServer server = start(Faults.NONE.withStall(true), 0);
     TestHttp http = new TestHttp(server.baseUrl());
-    CompletableFuture<HttpResponse<String>> held =
-        http.client().sendAsync(http.postRequest("/v1/completions", REQUEST).build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> held = http.client()
+        .sendAsync(http.postRequest("/v1/completions", REQUEST).build(), HttpResponse.BodyHandlers.ofString());
 
     Thread.sleep(200);
     assertThat(held).isNotDone();

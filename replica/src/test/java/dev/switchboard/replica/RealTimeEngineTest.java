@@ -134,7 +134,8 @@ class RealTimeEngineTest {
     Context context = vertx.getOrCreateContext();
     ManualClock clock = new ManualClock();
     RealTimeEngine engine = onContext(context, () -> {
-      RealTimeEngine e = new RealTimeEngine(vertx, clock, new ServiceTimeSpec(1, 0, 0, 0), 1.0, new Completions(clock, 1));
+      RealTimeEngine e =
+          new RealTimeEngine(vertx, clock, new ServiceTimeSpec(1, 0, 0, 0), 1.0, new Completions(clock, 1));
       e.submit(request(0, 5_000));
       return e;
     });

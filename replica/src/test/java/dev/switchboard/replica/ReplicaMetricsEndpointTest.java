@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -32,8 +36,8 @@ class ReplicaMetricsEndpointTest {
   }
 
   private double value(String metrics, String name) {
-    Matcher m = Pattern.compile("^" + Pattern.quote(name + "{model_name=\"" + MODEL + "\"}") + " (\\S+)$", Pattern.MULTILINE)
-        .matcher(metrics);
+    String series = Pattern.quote(name + "{model_name=\"" + MODEL + "\"}");
+    Matcher m = Pattern.compile("^" + series + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
     assertThat(m.find()).as(name + " in\n" + metrics).isTrue();
     return Double.parseDouble(m.group(1));
   }
@@ -85,5 +89,22 @@ class ReplicaMetricsEndpointTest {
     String after = scrape();
     assertThat(value(after, "vllm:num_requests_running")).isEqualTo(0.0);
     assertThat(value(after, "vllm:generation_tokens_total")).isEqualTo(200.0);
+  }
+
+  @Test
+  void aClientThatLeavesMidStreamDoesNotStopTheModelFromFinishing() throws Exception {
+    HttpResponse<InputStream> response = http.client().send(
+        http.postRequest("/v1/completions", "{\"prompt\":\"abcdefgh\",\"max_tokens\":60,\"stream\":true}").build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      assertThat(lines.readLine()).startsWith("data: ");
+    }
+
+    await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> {
+      String metrics = scrape();
+      assertThat(value(metrics, "vllm:request_success_total")).isEqualTo(1.0);
+      assertThat(value(metrics, "vllm:generation_tokens_total")).isEqualTo(60.0);
+    });
+    assertThat(http.post("/v1/completions", "{\"prompt\":\"x\",\"max_tokens\":2}").statusCode()).isEqualTo(200);
   }
 }

@@ -36,7 +36,8 @@ class ReplicaServerTest {
 
   private static String chat(String extra) {
     // "Hello there!" is 12 characters: 3 prompt tokens.
-    return "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there!\"}]" + extra + "}";
+    return "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello there!\"}]"
+        + extra + "}";
   }
 
   private static String completion(String extra) {
@@ -72,7 +73,8 @@ class ReplicaServerTest {
     JsonNode body = JSON.readTree(response.body());
     assertThat(body.get("id").asText()).startsWith("cmpl-");
     assertThat(body.get("object").asText()).isEqualTo("text_completion");
-    assertThat(body.get("choices").get(0).get("text").asText().split(" tok")).hasSize(1 + ReplicaOptions.DEFAULT_MAX_TOKENS);
+    String text = body.get("choices").get(0).get("text").asText();
+    assertThat(text.split(" tok")).hasSize(1 + ReplicaOptions.DEFAULT_MAX_TOKENS);
     assertThat(body.get("usage").get("completion_tokens").asInt()).isEqualTo(ReplicaOptions.DEFAULT_MAX_TOKENS);
   }
 
@@ -82,7 +84,8 @@ class ReplicaServerTest {
         chat(",\"max_tokens\":4,\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+    assertThat(response.headers().firstValue("content-type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
     List<String> events = TestHttp.events(response.body());
     assertThat(events).hasSize(1 + 4 + 1 + 1 + 1);
     JsonNode role = JSON.readTree(events.get(0));
@@ -143,8 +146,8 @@ class ReplicaServerTest {
 
   @Test
   void anotherModelNameIsVllmsNotFoundError() throws Exception {
-    HttpResponse<String> response =
-        http.post("/v1/chat/completions", "{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    HttpResponse<String> response = http.post(
+        "/v1/chat/completions", "{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
     assertThat(response.statusCode()).isEqualTo(404);
     JsonNode error = JSON.readTree(response.body()).get("error");

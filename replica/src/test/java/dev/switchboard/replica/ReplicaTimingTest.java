@@ -34,7 +34,8 @@ class ReplicaTimingTest {
   }
 
   private static String request(int maxTokens, boolean stream) {
-    return "{\"model\":\"" + MODEL + "\",\"prompt\":\"Say hi\",\"max_tokens\":" + maxTokens + ",\"stream\":" + stream + "}";
+    return "{\"model\":\"" + MODEL + "\",\"prompt\":\"Say hi\",\"max_tokens\":" + maxTokens
+        + ",\"stream\":" + stream + "}";
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.switchboard.core.health;
 
+import java.util.Objects;
+
 /**
  * What one recorded failure led to.
  *
@@ -28,9 +30,7 @@ public record EjectionDecision(Outcome outcome, long untilNanos, long durationNa
   static final EjectionDecision CAPPED = new EjectionDecision(Outcome.CAPPED, 0L, 0L);
 
   public EjectionDecision {
-    if (outcome == null) {
-      throw new IllegalArgumentException("outcome must not be null");
-    }
+    Objects.requireNonNull(outcome, "outcome");
     if (outcome != Outcome.EJECTED && (untilNanos != 0L || durationNanos != 0L)) {
       throw new IllegalArgumentException("only an ejection has an end time, not " + outcome);
     }

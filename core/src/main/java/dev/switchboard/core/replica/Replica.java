@@ -5,6 +5,7 @@ import dev.switchboard.core.balance.Pick;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the policies know about one replica: identity and weight, its state, requests outstanding
@@ -23,6 +24,7 @@ public final class Replica {
   private final double weight;
   private final Clock clock;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final LongAdder dispatched = new LongAdder();
   private final PeakEwma latency;
   private final ServiceRate serviceRate;
   private final Pick pick;
@@ -82,6 +84,11 @@ public final class Replica {
     return inFlight.get();
   }
 
+  /** Requests ever sent to this replica by this runtime. */
+  public long dispatchedTotal() {
+    return dispatched.sum();
+  }
+
   public LoadReport load() {
     return load;
   }
@@ -117,6 +124,7 @@ public final class Replica {
    */
   public long onDispatch() {
     int before = inFlight.getAndIncrement();
+    dispatched.increment();
     serviceRate.onChange(before, false);
     return clock.nanoTime();
   }

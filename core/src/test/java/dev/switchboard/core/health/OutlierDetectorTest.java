@@ -28,7 +28,7 @@ class OutlierDetectorTest {
   }
 
   @Test
-  void theThresholdthFailureEjectsUntilBaseEjectionFromNow() {
+  void reachingTheThresholdEjectsForTheBaseEjectionFromNow() {
     EjectionDecision decision = failTimes(0, N);
 
     assertThat(decision.ejected()).isTrue();

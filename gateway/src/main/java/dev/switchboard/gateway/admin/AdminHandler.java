@@ -56,6 +56,7 @@ public final class AdminHandler implements Handler<HttpServerRequest> {
             .put("address", u.host() + ":" + u.port())
             .put("state", r.state().name())
             .put("in_flight", r.inFlight())
+            .put("dispatched", r.dispatchedTotal())
             .put("latency_ewma_ms", r.latency().estimateNanos() / 1e6)
             .put("waiting", r.load().waiting())
             .put("running", r.load().running())

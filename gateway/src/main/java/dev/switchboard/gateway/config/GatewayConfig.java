@@ -156,7 +156,7 @@ public record GatewayConfig(
     HealthConfig health =
         new HealthConfig(
             millis(h, "probe_interval_ms", 1000),
-            millis(h, "probe_timeout_ms", 500),
+            millis(h, "probe_timeout_ms", 1000),
             Duration.ofMillis(Math.round(h.nonNegative("scrape_interval_ms", 100))),
             (int) Math.min(failures, 1000),
             baseEjection,

@@ -7,6 +7,7 @@ import dev.switchboard.core.health.OutlierPolicy;
 import dev.switchboard.core.replica.ReplicaState;
 import dev.switchboard.gateway.config.GatewayConfig.HealthConfig;
 import dev.switchboard.gateway.health.HealthStateRule.Probe;
+import dev.switchboard.gateway.upstream.Outcomes;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
 import io.vertx.core.Future;
@@ -42,7 +43,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * #stop()}. Outcomes reported before {@link #start()} or after {@link #stop()} are ignored, since no
  * re-admission would follow them.
  */
-public final class HealthMonitor {
+public final class HealthMonitor implements Outcomes {
   private static final System.Logger LOG = System.getLogger(HealthMonitor.class.getName());
   /** Connections per replica: one probe and one scrape at a time, with room to spare. */
   private static final int CONNECTIONS_PER_REPLICA = 2;
@@ -133,6 +134,7 @@ public final class HealthMonitor {
   }
 
   /** A request to {@code replica} succeeded. Cheap and lock-free: call it on the request path. */
+  @Override
   public void onSuccess(UpstreamReplica replica) {
     int slot = slot(replica);
     if (running) {
@@ -144,6 +146,7 @@ public final class HealthMonitor {
    * A request to {@code replica} failed (connection error, timeout, 5xx). Cheap on the request
    * path; takes a short lock only when the failure ejects the replica.
    */
+  @Override
   public void onFailure(UpstreamReplica replica) {
     int slot = slot(replica);
     if (!running) {

@@ -8,7 +8,6 @@ import dev.switchboard.core.retry.RetryBudget;
 import dev.switchboard.gateway.auth.ApiKey;
 import dev.switchboard.gateway.auth.Authenticator;
 import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.upstream.Outcomes;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.Router;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
@@ -49,7 +48,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final Router router;
   private final Authenticator auth;
   private final RetryBudget retryBudget;
-  private final Outcomes outcomes;
   private final GatewayConfig config;
   private final Buffer modelsJson;
   private final long firstByteMs;
@@ -61,14 +59,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       Router router,
       Authenticator auth,
       RetryBudget retryBudget,
-      Outcomes outcomes,
       GatewayConfig config,
       Buffer modelsJson) {
     this.client = client;
     this.router = router;
     this.auth = auth;
     this.retryBudget = retryBudget;
-    this.outcomes = outcomes;
     this.config = config;
     this.modelsJson = modelsJson;
     this.firstByteMs = config.timeouts().firstByte().toMillis();
@@ -275,7 +271,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       if (clientGone) {
         return;
       }
-      outcomes.onFailure(upstream);
+      pool.outcomes().onFailure(upstream);
       if (cause instanceof TimeoutException || String.valueOf(cause.getMessage()).contains("timeout period")) {
         // A replica that took too long is not retried: the retry would likely wait as long again.
         OpenAiError.TIMEOUT.send(resp, "The model did not start answering within " + firstByteMs + " ms.", null);
@@ -305,7 +301,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           upstreamResp.exceptionHandler(ignored -> {}); // the reset below is ours
           creq.reset();
           replica.onComplete(stamp, false);
-          outcomes.onFailure(upstream);
+          pool.outcomes().onFailure(upstream);
           if (tried == null) {
             tried = new ArrayList<>(2);
           }
@@ -362,9 +358,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             boolean ok = status < 500;
             replica.onComplete(stamp, ok);
             if (ok) {
-              outcomes.onSuccess(upstream);
+              pool.outcomes().onSuccess(upstream);
             } else {
-              outcomes.onFailure(upstream);
+              pool.outcomes().onFailure(upstream);
             }
             if (!clientGone) {
               resp.end();
@@ -373,7 +369,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       upstreamResp.exceptionHandler(
           err -> {
             replica.onComplete(stamp, false);
-            outcomes.onFailure(upstream);
+            pool.outcomes().onFailure(upstream);
             if (clientGone) {
               return;
             }

@@ -24,6 +24,7 @@ public final class ReplicaPool {
   private final Balancer balancer;
   private final List<UpstreamReplica> replicas;
   private volatile ReplicaSet routable;
+  private volatile Outcomes outcomes = Outcomes.NONE;
 
   public ReplicaPool(
       GatewayConfig.PoolConfig config, BalancerOptions options, Duration decay, Clock clock) {
@@ -57,6 +58,15 @@ public final class ReplicaPool {
 
   public UpstreamReplica get(int index) {
     return replicas.get(index);
+  }
+
+  /** Where the proxy reports how each try went (the pool's health monitor). */
+  public Outcomes outcomes() {
+    return outcomes;
+  }
+
+  public void setOutcomes(Outcomes outcomes) {
+    this.outcomes = outcomes;
   }
 
   /** The replicas a request may go to now. */

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Proxy overhead benchmark, all in one run on this machine: a fast static backend (nginx returning a
+# fixed chat completion) reached directly, through nginx (least_conn, keep-alive upstream) and
+# through Switchboard. For each target:
+#   1. maximum throughput, closed loop: wrk -t1 -c32 (after a warm-up, so the JIT has compiled);
+#   2. latency at a fixed offered rate, open loop: switchboard loadgen --rate RATE (latency from the
+#      scheduled send time, so a stall cannot hide behind the client's own waiting).
+# Needs nginx and wrk (Debian packages). Prints a table and writes JSON/text results to OUT.
+#
+# Usage: bench/scripts/gateway-vs-nginx.sh [OUT_DIR]   (env: DURATION=20 RATE=5000 WARMUP=15)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+out="${1:-$root/bench/results/gateway-vs-nginx-$(date +%Y%m%d-%H%M%S)}"
+duration="${DURATION:-20}"
+rate="${RATE:-5000}"
+warmup="${WARMUP:-15}"
+backend_port="${BACKEND_PORT:-18001}"
+proxy_port="${PROXY_PORT:-18002}"
+gateway_port="${GATEWAY_PORT:-18003}"
+admin_port="${ADMIN_PORT:-18004}"
+workers="${NGINX_WORKERS:-2}"
+run="$(mktemp -d)"
+mkdir -p "$out"
+for tool in nginx wrk; do
+  command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install -y nginx wrk" >&2; exit 1; }
+done
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$run"; }
+trap cleanup EXIT
+
+render() { sed -e "s|BACKEND_PORT|$backend_port|g; s|PROXY_PORT|$proxy_port|g; s|RUN_DIR|$run|g; s|WORKERS|$workers|g" "$1" > "$2"; }
+render "$here/static-backend.conf" "$run/backend.conf"
+render "$here/nginx-proxy.conf" "$run/proxy.conf"
+nginx -c "$run/backend.conf" -p "$run" & pids+=($!)
+nginx -c "$run/proxy.conf" -p "$run" & pids+=($!)
+
+cat > "$run/gateway.yaml" <<YAML
+listen: {data: {port: $gateway_port}, admin: {port: $admin_port}}
+pools:
+  - name: bench
+    models: [bench]
+    balancer: least-requests
+    replicas: [{url: "http://127.0.0.1:$backend_port"}]
+keys: [{key: sk-bench, tenant: bench, tier: standard}]
+health: {scrape_interval_ms: 0}
+YAML
+"$root/switchboard" serve --config "$run/gateway.yaml" > "$out/gateway.log" 2>&1 & pids+=($!)
+
+wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
+wait_port "$backend_port"; wait_port "$proxy_port"; wait_port "$gateway_port"
+
+declare -A url=(
+  [direct]="http://127.0.0.1:$backend_port"
+  [nginx]="http://127.0.0.1:$proxy_port"
+  [switchboard]="http://127.0.0.1:$gateway_port"
+)
+{
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "java: $("$root/switchboard" --version 2>/dev/null | head -n1); nginx workers: $workers"
+  echo "closed loop: wrk -t1 -c32 -d${duration}s after ${warmup}s warm-up; open loop: loadgen --rate $rate for ${duration}s"
+} | tee "$out/summary.txt"
+printf '%-12s %12s %10s %10s %10s %10s\n' target "max req/s" "p50 ms" "p99 ms" "ok" "errors" | tee -a "$out/summary.txt"
+for target in direct nginx switchboard; do
+  u="${url[$target]}/v1/chat/completions"
+  wrk -t1 -c32 -d"${warmup}s" -s "$here/post.lua" "$u" > /dev/null
+  wrk -t1 -c32 -d"${duration}s" --latency -s "$here/post.lua" "$u" > "$out/wrk-$target.txt"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$target.txt")
+  "$root/switchboard" loadgen --url "${url[$target]}" --model bench --rate "$rate" --duration "${duration}s" \
+    --prompt-tokens 8 --max-tokens 16 --key standard=sk-bench --json "$out/loadgen-$target.json" \
+    > "$out/loadgen-$target.txt" 2>&1
+  read -r p50 p99 ok errors < <(python3 - "$out/loadgen-$target.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(r["latency_ms"]["p50"], r["latency_ms"]["p99"], r["ok"], sum(r["errors"].values()))
+PY
+)
+  printf '%-12s %12s %10s %10s %10s %10s\n' "$target" "$rps" "$p50" "$p99" "$ok" "$errors" | tee -a "$out/summary.txt"
+done
+echo "results in $out"
