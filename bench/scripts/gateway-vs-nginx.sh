@@ -21,6 +21,8 @@ gateway_port="${GATEWAY_PORT:-18003}"
 admin_port="${ADMIN_PORT:-18004}"
 workers="${NGINX_WORKERS:-2}"
 run="$(mktemp -d)"
+# The command to run; set SWITCHBOARD="java -jar /path/switchboard.jar" to pin a build.
+sb="${SWITCHBOARD:-$root/switchboard}"
 mkdir -p "$out"
 for tool in nginx wrk; do
   command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install -y nginx wrk" >&2; exit 1; }
@@ -46,7 +48,7 @@ pools:
 keys: [{key: sk-bench, tenant: bench, tier: standard}]
 health: {scrape_interval_ms: 0}
 YAML
-"$root/switchboard" serve --config "$run/gateway.yaml" > "$out/gateway.log" 2>&1 & pids+=($!)
+$sb serve --config "$run/gateway.yaml" > "$out/gateway.log" 2>&1 & pids+=($!)
 
 wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 wait_port "$backend_port"; wait_port "$proxy_port"; wait_port "$gateway_port"
@@ -58,7 +60,7 @@ declare -A url=(
 )
 {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-  echo "java: $("$root/switchboard" --version 2>/dev/null | head -n1); nginx workers: $workers"
+  echo "java: $($sb --version 2>/dev/null | head -n1); nginx workers: $workers"
   echo "closed loop: wrk -t1 -c32 -d${duration}s after ${warmup}s warm-up; open loop: loadgen --rate $rate for ${duration}s"
 } | tee "$out/summary.txt"
 printf '%-12s %12s %10s %10s %10s %10s\n' target "max req/s" "p50 ms" "p99 ms" "ok" "errors" | tee -a "$out/summary.txt"
@@ -67,8 +69,8 @@ for target in direct nginx switchboard; do
   wrk -t1 -c32 -d"${warmup}s" -s "$here/post.lua" "$u" > /dev/null
   wrk -t1 -c32 -d"${duration}s" --latency -s "$here/post.lua" "$u" > "$out/wrk-$target.txt"
   rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$target.txt")
-  "$root/switchboard" loadgen --url "${url[$target]}" --model bench --rate "$rate" --duration "${duration}s" \
-    --prompt-tokens 8 --max-tokens 16 --key standard=sk-bench --json "$out/loadgen-$target.json" \
+  $sb loadgen --url "${url[$target]}" --model bench --rate "$rate" --duration "${duration}s" \
+    --prompt-tokens 8 --max-tokens 16 --key sk-bench --warmup 5s --json "$out/loadgen-$target.json" \
     > "$out/loadgen-$target.txt" 2>&1
   read -r p50 p99 ok errors < <(python3 - "$out/loadgen-$target.json" <<'PY'
 import json, sys

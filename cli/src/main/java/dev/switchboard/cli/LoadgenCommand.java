@@ -105,6 +105,15 @@ final class LoadgenCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
 
+  @Option(names = "--warmup", paramLabel = "D", converter = DurationConverter.class,
+      description = "First send unrecorded Poisson traffic for this long (e.g. 10s), so that neither"
+          + " this process nor the target measures its own JIT warm-up.")
+  Duration warmup;
+
+  @Option(names = "--warmup-rate", paramLabel = "R",
+      description = "Requests per second during --warmup (default: --rate, else 10).")
+  Double warmupRate;
+
   @Override
   public Integer call() throws Exception {
     Target target = Target.parse(url);
@@ -119,6 +128,16 @@ final class LoadgenCommand implements Callable<Integer> {
         new LoadgenConfig(
             target, model, stream, apiKeys, maxTokens == null ? 0 : maxTokens, concurrencyLimit,
             connections, timeout, plan.tierNames());
+    if (warmup != null && !warmup.isZero()) {
+      double r = warmupRate != null ? warmupRate : rate != null ? rate : 10.0;
+      LoadgenWorkload warm =
+          LoadgenWorkload.from(
+              new LoadgenWorkload.Options(
+                  null, r, null, warmup, promptTokens, maxTokens,
+                  mix == null ? null : TierShares.parse(mix), apiKeys.tiers(), null, null,
+                  seed == null ? 0L : seed + 1));
+      new LoadGenerator(config).run(warm.create(), LoadgenProgress.NONE);
+    }
     Workload workload = plan.create();
     LoadgenResult result;
     try (ProgressBar bar = progressBar(workload.expectedCount())) {

@@ -1,7 +1,11 @@
 package dev.switchboard.sim;
 
+import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.core.ManualClock;
 import dev.switchboard.core.Randomness;
+import dev.switchboard.core.admission.AdmissionQueue;
+import dev.switchboard.core.admission.ConcurrencyLimit;
+import dev.switchboard.core.admission.Offer;
 import dev.switchboard.core.replica.Replica;
 import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
@@ -21,6 +25,7 @@ import dev.switchboard.sim.workload.Arrival;
 import dev.switchboard.sim.workload.Workload;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Runs one scenario under one policy on a virtual clock: the workload's arrivals go through the
@@ -55,6 +60,10 @@ public final class Simulation implements ModelListener {
   private final Progress progress;
   private final ArrivalEvent arrivalEvent = new ArrivalEvent();
   private final ScrapeEvent scrapeEvent = new ScrapeEvent();
+  private final ExpiryEvent expiryEvent = new ExpiryEvent();
+  /** The gateway's admission queue, or null when the scenario has none. */
+  private final AdmissionQueue<SimRequest> queue;
+  private final ConcurrencyLimit limit;
   private long arrived;
   private boolean workloadDone;
 
@@ -76,6 +85,9 @@ public final class Simulation implements ModelListener {
     this.workload = scenario.workload().create(scenario.seed(), scenario.poolCapacityPerSecond());
     this.metrics = new RunMetrics(specs.size(), scenario.workload().tiers().tierNames());
     this.progress = progress.forPolicy(policyName, workload.expectedCount());
+    AdmissionConfig admission = scenario.admission();
+    this.queue = admission == null ? null : admission.newQueue(events.clock());
+    this.limit = admission == null ? null : admission.limit();
   }
 
   /** Runs {@code policyName} on {@code scenario} to the last completion. */
@@ -139,20 +151,81 @@ public final class Simulation implements ModelListener {
     SimRequest r =
         new SimRequest(a, new RequestInfo("", a.promptTokens(), a.outputTokens(), a.tenant(), a.tier()));
     metrics.onArrival(r);
-    Replica chosen = policy.choose(r, candidates);
-    if (chosen == null) {
-      metrics.onReject(r, events.now());
+    if (queue == null) {
+      dispatch(r, candidates);
     } else {
-      long stamp = chosen.onDispatch();
-      ReplicaModel model = models.get(chosen.index());
-      r.dispatchedTo(chosen, stamp, model);
-      metrics.onDispatch(chosen.index());
-      model.submit(r);
+      admit(r);
     }
     if (++arrived % PROGRESS_EVERY == 0) {
       progress.arrivals(arrived);
     }
     scheduleNextArrival();
+  }
+
+  private void dispatch(SimRequest r, ReplicaSet among) {
+    Replica chosen = policy.choose(r, among);
+    if (chosen == null) {
+      metrics.onReject(r, events.now());
+      return;
+    }
+    long stamp = chosen.onDispatch();
+    ReplicaModel model = models.get(chosen.index());
+    r.dispatchedTo(chosen, stamp, model);
+    metrics.onDispatch(chosen.index());
+    model.submit(r);
+  }
+
+  /**
+   * The gateway's admission control: straight to a replica with room when nobody is waiting,
+   * otherwise into the queue, which may shed this request or a less important one.
+   */
+  private void admit(SimRequest r) {
+    if (queue.size() == 0) {
+      ReplicaSet eligible = limit.eligible(candidates);
+      if (!eligible.isEmpty()) {
+        dispatch(r, eligible);
+        return;
+      }
+    }
+    Offer<SimRequest> offer = queue.offer(r, r.arrival().tier(), r.arrival().tenant(), 0);
+    if (!offer.isQueued()) {
+      metrics.onReject(r, events.now());
+    }
+    if (offer.hasDisplaced()) {
+      metrics.onReject(offer.displaced(), events.now());
+    }
+    armExpiry();
+  }
+
+  /** Capacity may have freed: dispatch waiting requests while some replica has room. */
+  private void drainQueue() {
+    if (queue == null) {
+      return;
+    }
+    while (queue.size() > 0) {
+      ReplicaSet eligible = limit.eligible(candidates);
+      if (eligible.isEmpty()) {
+        break;
+      }
+      dispatch(queue.poll(), eligible);
+    }
+    armExpiry();
+  }
+
+  private void armExpiry() {
+    OptionalLong next = queue.nextDeadlineNanos();
+    if (next.isEmpty()) {
+      events.cancel(expiryEvent);
+      return;
+    }
+    long at = Math.max(next.getAsLong(), events.now());
+    if (expiryEvent.isScheduled()) {
+      if (expiryEvent.time() == at) {
+        return;
+      }
+      events.cancel(expiryEvent);
+    }
+    events.schedule(expiryEvent, at);
   }
 
   @Override
@@ -169,12 +242,14 @@ public final class Simulation implements ModelListener {
     }
     r.replica().onComplete(r.startStamp(), true);
     metrics.onComplete(r);
+    drainQueue();
   }
 
   @Override
   public void onReject(SimRequest r, String reason) {
     r.replica().onComplete(r.startStamp(), false);
     metrics.onReject(r, events.now());
+    drainQueue();
   }
 
   @Override
@@ -193,6 +268,17 @@ public final class Simulation implements ModelListener {
     }
   }
 
+  /** Sheds the requests that waited past their deadline. */
+  private final class ExpiryEvent extends Event {
+    @Override
+    protected void fire() {
+      for (SimRequest r : queue.expire()) {
+        metrics.onReject(r, events.now());
+      }
+      armExpiry();
+    }
+  }
+
   /** Replicas' load reports, as the gateway scrapes {@code /metrics}; stops once all is done. */
   private final class ScrapeEvent extends Event {
     @Override
@@ -205,6 +291,9 @@ public final class Simulation implements ModelListener {
         metrics.sampleInFlight(now, i, m.outstanding());
         idle &= m.outstanding() == 0;
       }
+      // New load reports can open an inferred concurrency limit.
+      drainQueue();
+      idle &= queue == null || queue.size() == 0;
       if (!(workloadDone && idle)) {
         events.scheduleIn(this, scenario.metricsIntervalNanos());
       }

@@ -103,6 +103,56 @@ class SimulationTest {
     }
   }
 
+  @Test
+  void underOverloadTheAdmissionQueueKeepsVipLatencyAndShedsFreeTrafficFirst() throws Exception {
+    Scenario s =
+        scenario(
+            """
+            name: overload
+            seed: 5
+            replicas: [{id: a, speed: 1.0}, {id: b, speed: 1.0}, {id: slow, speed: 2.0}]
+            model: {type: service-time, slots: 1}
+            workload:
+              type: poisson
+              load: 3.0
+              requests: 6000
+              prompt_tokens: 10
+              output_tokens: 10
+              service_time_ms: {dist: uniform, min: 100, max: 1000}
+              tiers: [{name: vip, share: 0.1, tenants: 2}, {name: free, share: 0.9, tenants: 50}]
+            admission:
+              tiers:
+                - {name: vip, priority: 0, queue_timeout_s: 30}
+                - {name: free, priority: 10, queue_timeout_s: 5}
+              max_queued: 30
+              aging_step_s: 10
+              max_in_flight: 1
+            policies: [least-requests]
+            """);
+    PolicyResult r = Simulation.run(s, "least-requests", Simulation.ProgressFactory.NONE);
+    PolicyResult.TierResult vip = r.byTier().get("vip");
+    PolicyResult.TierResult free = r.byTier().get("free");
+    assertThat(vip.rejected()).as("no vip is shed").isZero();
+    assertThat(free.rejected()).as("free traffic is shed").isGreaterThan(free.completed());
+    assertThat(r.completed() + r.rejected()).as("nothing is lost").isEqualTo(6000);
+    // A vip waits at most for one service to end: far below the free requests' waits.
+    assertThat(vip.latencyMs().p99()).isLessThan(2500);
+    assertThat(free.latencyMs().p50()).isGreaterThan(vip.latencyMs().p50() * 2);
+  }
+
+  @Test
+  void anAdmissionTierTheWorkloadDoesNotKnowIsRefusedNamingTheField() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                scenario(
+                    SEED_POOL.replace(
+                        "service_time_ms: {dist: uniform, min: 100, max: 1000}",
+                        "service_time_ms: {dist: uniform, min: 100, max: 1000}\n  tiers: [{name: gold, share: 1}]")
+                        + "admission: {tiers: [{name: vip, priority: 0}]}\n"))
+        .hasMessageContaining("workload.tiers")
+        .hasMessageContaining("gold");
+  }
+
   private static org.assertj.core.data.Offset<Double> within() {
     return org.assertj.core.data.Offset.offset(1e-9);
   }

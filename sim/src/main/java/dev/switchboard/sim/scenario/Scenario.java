@@ -1,5 +1,6 @@
 package dev.switchboard.sim.scenario;
 
+import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.config.Node;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -36,6 +37,7 @@ import java.util.Set;
  * streaming: false            # does the first byte come with the first token?
  * metrics_interval_ms: 100    # how often replicas' load reports are scraped
  * balancer: {decay_s: 10, llm_aware: {queue: 1, kv_cache: 1, in_flight: 1}}
+ * admission: {tiers: [...], max_queued: 1000, max_in_flight: 1}   # optional: the gateway's queue
  * </pre>
  */
 public record Scenario(
@@ -49,7 +51,8 @@ public record Scenario(
     boolean streaming,
     long metricsIntervalNanos,
     Duration decay,
-    BalancerOptions balancerOptions) {
+    BalancerOptions balancerOptions,
+    AdmissionConfig admission) {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -79,7 +82,7 @@ public record Scenario(
   public static Scenario parse(Node root) {
     root.allowOnly(
         "name", "description", "seed", "policies", "replicas", "model", "workload", "streaming",
-        "metrics_interval_ms", "balancer");
+        "metrics_interval_ms", "balancer", "admission");
     String name = root.string("name");
     String description = root.string("description", "");
     long seed = root.integer("seed", 1);
@@ -106,9 +109,18 @@ public record Scenario(
         new BalancerOptions(
             new BalancerOptions.LlmAwareWeights(
                 llm.nonNegative("queue", 1), llm.nonNegative("kv_cache", 1), llm.nonNegative("in_flight", 1)));
+    AdmissionConfig admission = AdmissionConfig.parseOptional(root.get("admission"));
+    if (admission != null) {
+      for (String tier : workload.tiers().tierNames()) {
+        if (!admission.tierNames().contains(tier)) {
+          throw root.error(
+              "workload.tiers", "tier '" + tier + "' is not one of admission.tiers " + admission.tierNames());
+        }
+      }
+    }
     return new Scenario(
         name, description, seed, List.copyOf(policies), replicas, model, workload, streaming,
-        interval, decay, options);
+        interval, decay, options, admission);
   }
 
   private static List<ReplicaSpec> parseReplicas(Node root) {
@@ -159,13 +171,13 @@ public record Scenario(
   public Scenario withWorkload(WorkloadSpec w) {
     return new Scenario(
         name, description, seed, policies, replicas, model, w, streaming, metricsIntervalNanos, decay,
-        balancerOptions);
+        balancerOptions, admission);
   }
 
   public Scenario withSeed(long newSeed) {
     return new Scenario(
         name, description, newSeed, policies, replicas, model, workload, streaming, metricsIntervalNanos,
-        decay, balancerOptions);
+        decay, balancerOptions, admission);
   }
 
   /** Replaces the policy list; each name is checked. */
@@ -181,6 +193,6 @@ public record Scenario(
     }
     return new Scenario(
         name, description, seed, List.copyOf(names), replicas, model, workload, streaming,
-        metricsIntervalNanos, decay, balancerOptions);
+        metricsIntervalNanos, decay, balancerOptions, admission);
   }
 }

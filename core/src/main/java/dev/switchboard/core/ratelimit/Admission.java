@@ -1,0 +1,27 @@
+package dev.switchboard.core.ratelimit;
+
+import java.util.Objects;
+
+/**
+ * The answer to one request: the decision, and when it was admitted, the reservation to settle with
+ * the real usage ({@link Reservation#NONE} otherwise).
+ */
+public record Admission(RateDecision decision, Reservation reservation) {
+
+  public Admission {
+    Objects.requireNonNull(decision, "decision");
+    Objects.requireNonNull(reservation, "reservation");
+    if (!decision.allowed() && reservation != Reservation.NONE) {
+      throw new IllegalArgumentException("a refused request holds no reservation");
+    }
+  }
+
+  /** Refused before any bucket was asked: the limit store is unreachable and the gateway fails closed. */
+  public static Admission unavailable(long retryAfterNanos) {
+    return new Admission(RateDecision.unavailable(retryAfterNanos), Reservation.NONE);
+  }
+
+  public boolean allowed() {
+    return decision.allowed();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.switchboard.core.ratelimit;
+
+import dev.switchboard.core.Clock;
+import dev.switchboard.core.ClockTimeMeter;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.local.LocalBucketBuilder;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Bucket4j local buckets in a map, on the injected clock: one gateway's limits, the simulator's, and
+ * the gateway's fallback while Redis is out. Every stage it returns is already complete.
+ *
+ * <p>Buckets are never evicted: there is one per configured key and tier, and a gateway only
+ * limits keys it knows. Thread-safe (Bucket4j local buckets are lock-free).
+ */
+public final class InMemoryBucketStore implements BucketStore {
+  private final TimeMeter time;
+  private final ConcurrentMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+
+  public InMemoryBucketStore(Clock clock) {
+    this.time = new ClockTimeMeter(clock);
+  }
+
+  @Override
+  public TokenBucket bucket(String name, BucketSpec spec) {
+    return buckets.computeIfAbsent(name, n -> new Local(create(spec)));
+  }
+
+  private Bucket create(BucketSpec spec) {
+    LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(time);
+    for (Bandwidth limit : spec.configuration().getBandwidths()) {
+      builder.addLimit(limit);
+    }
+    return builder.build();
+  }
+
+  /** Number of buckets created so far, for tests and metrics. */
+  public int size() {
+    return buckets.size();
+  }
+
+  private static final class Local implements TokenBucket {
+    private final Bucket bucket;
+
+    Local(Bucket bucket) {
+      this.bucket = bucket;
+    }
+
+    @Override
+    public CompletionStage<ConsumptionProbe> tryConsume(long tokens) {
+      return CompletableFuture.completedFuture(bucket.tryConsumeAndReturnRemaining(tokens));
+    }
+
+    @Override
+    public CompletionStage<Void> refund(long tokens) {
+      bucket.addTokens(tokens);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> charge(long tokens) {
+      try {
+        bucket.consumeIgnoringRateLimits(tokens);
+        return CompletableFuture.completedFuture(null);
+      } catch (RuntimeException e) {
+        // Bucket4j refuses a debt it could never repay (overflow); report it like a store failure.
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.switchboard.core.ratelimit;
+
+/**
+ * What a caller may use per minute: requests and tokens (prompt plus completion). 0 means no limit
+ * on that dimension.
+ *
+ * @param requestsPerMinute requests per minute, 0 = unlimited
+ * @param tokensPerMinute tokens per minute, 0 = unlimited
+ */
+public record Quota(long requestsPerMinute, long tokensPerMinute) {
+
+  public static final Quota UNLIMITED = new Quota(0, 0);
+
+  public Quota {
+    if (requestsPerMinute < 0) {
+      throw new IllegalArgumentException("requests per minute must be >= 0 (0 = unlimited), was " + requestsPerMinute);
+    }
+    if (tokensPerMinute < 0) {
+      throw new IllegalArgumentException("tokens per minute must be >= 0 (0 = unlimited), was " + tokensPerMinute);
+    }
+  }
+
+  /**
+   * One of {@code peers} equal shares, for gateways that cannot coordinate: rounded down so the
+   * peers together stay within the limit, but at least 1, because 0 would mean unlimited.
+   */
+  public Quota share(int peers) {
+    if (peers < 1) {
+      throw new IllegalArgumentException("peers must be >= 1, was " + peers);
+    }
+    return new Quota(share(requestsPerMinute, peers), share(tokensPerMinute, peers));
+  }
+
+  private static long share(long limit, int peers) {
+    return limit == 0 ? 0 : Math.max(1, limit / peers);
+  }
+}
