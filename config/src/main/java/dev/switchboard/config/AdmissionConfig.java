@@ -23,9 +23,11 @@ import java.util.List;
  *   aging_step_s: 1         # one priority point is worth this much waiting
  *   max_in_flight: 64       # per replica, before requests wait at the gateway
  *   hard_cap: 0             # > max_in_flight: also fill up to this while the engine reports no queue
+ *   forward_priority: false # gateway only: add vLLM's "priority" field to bodies that lack one
  * </pre>
  */
-public record AdmissionConfig(List<Tier> tiers, QueueSettings queue, ConcurrencyLimit limit) {
+public record AdmissionConfig(
+    List<Tier> tiers, QueueSettings queue, ConcurrencyLimit limit, boolean forwardPriority) {
 
   /** The seed's tiers: vip 0, standard 5, free 10. */
   public static List<Tier> defaultTiers() {
@@ -41,7 +43,7 @@ public record AdmissionConfig(List<Tier> tiers, QueueSettings queue, Concurrency
   }
 
   public static AdmissionConfig parse(Node n) {
-    n.allowOnly("tiers", "max_queued", "aging_step_s", "max_in_flight", "hard_cap");
+    n.allowOnly("tiers", "max_queued", "aging_step_s", "max_in_flight", "hard_cap", "forward_priority");
     List<Tier> tiers = new ArrayList<>();
     for (Node t : n.list("tiers")) {
       t.allowOnly("name", "priority", "weight", "queue_timeout_s");
@@ -78,7 +80,9 @@ public record AdmissionConfig(List<Tier> tiers, QueueSettings queue, Concurrency
             : ConcurrencyLimit.inferred((int) maxInFlight, (int) hardCap);
     AdmissionConfig config;
     try {
-      config = new AdmissionConfig(List.copyOf(tiers), new QueueSettings((int) maxQueued, aging), limit);
+      config =
+          new AdmissionConfig(
+              List.copyOf(tiers), new QueueSettings((int) maxQueued, aging), limit, n.bool("forward_priority", false));
       // Builds one queue to run the tier checks, so that errors surface at load time with their path.
       config.newQueue(Clock.system());
     } catch (IllegalArgumentException e) {
@@ -89,6 +93,16 @@ public record AdmissionConfig(List<Tier> tiers, QueueSettings queue, Concurrency
 
   public <E> AdmissionQueue<E> newQueue(Clock clock) {
     return new AdmissionQueue<>(tiers, queue, clock);
+  }
+
+  /** The priority number of {@code tier}, or -1 when it is not configured. */
+  public int priorityOf(String tier) {
+    for (Tier t : tiers) {
+      if (t.name().equals(tier)) {
+        return t.priority();
+      }
+    }
+    return -1;
   }
 
   public List<String> tierNames() {

@@ -39,7 +39,7 @@ final class DataPlaneVerticle extends VerticleBase {
             new PoolOptions().setHttp1MaxSize(gateway.connectionsPerReplica()));
     ProxyHandler handler =
         new ProxyHandler(
-            client, gateway.router(), gateway.authenticator(), gateway.retryBudget(), config, gateway.modelsJson());
+            client, gateway.router(), gateway.authenticator(), gateway.retryBudget(), gateway.rateLimiter(), config, gateway.modelsJson());
     server =
         vertx.createHttpServer(
                 new HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(0).setDecompressionSupported(false))

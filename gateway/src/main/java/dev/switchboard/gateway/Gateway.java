@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.Clock;
 import dev.switchboard.core.retry.RetryBudget;
 import dev.switchboard.gateway.admin.AdminHandler;
+import dev.switchboard.gateway.admission.PoolAdmission;
 import dev.switchboard.gateway.auth.Authenticator;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.health.HealthMonitor;
+import dev.switchboard.gateway.ratelimit.GatewayRateLimiter;
+import dev.switchboard.gateway.ratelimit.RateLimitConfig;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.Router;
 import io.vertx.core.DeploymentOptions;
@@ -35,6 +38,8 @@ public final class Gateway {
   private final Router router;
   private final Authenticator authenticator;
   private final RetryBudget retryBudget;
+  /** Null when no rate limit is configured. */
+  private final GatewayRateLimiter rateLimiter;
   private final Buffer modelsJson;
   private final List<DataPlaneVerticle> dataPlanes = new CopyOnWriteArrayList<>();
   private final List<String> deployments = new ArrayList<>();
@@ -50,11 +55,18 @@ public final class Gateway {
     for (GatewayConfig.PoolConfig p : config.pools()) {
       pools.add(new ReplicaPool(p, config.balancerOptions(), config.decay(), clock));
     }
+    if (config.admission() != null) {
+      for (ReplicaPool pool : pools) {
+        pool.setAdmission(new PoolAdmission(pool, config.admission(), clock));
+      }
+    }
     this.router = new Router(pools);
     this.authenticator = new Authenticator(config.keys());
     this.retryBudget =
         new RetryBudget(clock, config.retries().budgetPercent(), config.retries().budgetMinPerSecond());
     this.modelsJson = modelsJson(config);
+    this.rateLimiter =
+        config.rateLimit() == RateLimitConfig.NONE ? null : GatewayRateLimiter.create(config.rateLimit(), clock);
   }
 
   /**
@@ -66,7 +78,22 @@ public final class Gateway {
     return g.startServers().map(v -> g.startHealth());
   }
 
+  /** How often queued requests are checked against their tier's timeout. */
+  private static final long EXPIRY_CHECK_MS = 50;
+
+  private long expiryTimer = -1;
+
   private Gateway startHealth() {
+    if (config.admission() != null) {
+      expiryTimer =
+          vertx.setPeriodic(
+              EXPIRY_CHECK_MS,
+              id -> {
+                for (ReplicaPool pool : router.pools()) {
+                  pool.admission().expire();
+                }
+              });
+    }
     for (ReplicaPool pool : router.pools()) {
       HealthMonitor monitor = new HealthMonitor(vertx, pool, config.health(), Clock.system());
       pool.setOutcomes(monitor);
@@ -124,6 +151,9 @@ public final class Gateway {
    * everything.
    */
   public Future<Void> stop(Duration drain) {
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
+    }
     List<Future<Void>> drains = new ArrayList<>();
     for (HealthMonitor m : monitors) {
       drains.add(m.stop());
@@ -133,6 +163,13 @@ public final class Gateway {
     }
     return Future.join(drains)
         .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
+        .eventually(
+            () -> {
+              if (rateLimiter != null) {
+                rateLimiter.close();
+              }
+              return Future.succeededFuture();
+            })
         .eventually(
             () -> {
               List<Future<Void>> undeploys = new ArrayList<>();
@@ -171,6 +208,10 @@ public final class Gateway {
 
   RetryBudget retryBudget() {
     return retryBudget;
+  }
+
+  GatewayRateLimiter rateLimiter() {
+    return rateLimiter;
   }
 
   Buffer modelsJson() {

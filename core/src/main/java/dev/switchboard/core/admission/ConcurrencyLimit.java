@@ -61,6 +61,20 @@ public final class ConcurrencyLimit {
     return inFlight < hardCap && replica.load().isKnown() && replica.load().waiting() == 0;
   }
 
+  /**
+   * How many more requests {@code candidates} can take in all: what a runtime that dispatches
+   * asynchronously may hand out before the in-flight counts catch up.
+   */
+  public int freeSlots(ReplicaSet candidates) {
+    int free = 0;
+    for (int i = 0; i < candidates.size(); i++) {
+      Replica r = candidates.get(i);
+      boolean open = r.load().isKnown() && r.load().waiting() == 0;
+      free += Math.max(0, (open ? hardCap : maxInFlight) - r.inFlight());
+    }
+    return free;
+  }
+
   /** Whether any of {@code candidates} can take one more request; false when there are none. */
   public boolean hasCapacity(ReplicaSet candidates) {
     for (int i = 0; i < candidates.size(); i++) {

@@ -98,4 +98,19 @@ class ConcurrencyLimitTest {
     assertThatThrownBy(() -> ConcurrencyLimit.inferred(8, 4))
         .hasMessage("hard_cap: must be >= max_in_flight (8), was 4");
   }
+
+  @Test
+  void freeSlotsCountWhatEveryReplicaCanStillTake() {
+    ManualClock clock = new ManualClock();
+    Replica a = new Replica("a", 0, clock);
+    Replica b = new Replica("b", 1, clock);
+    a.onDispatch();
+    a.onDispatch();
+    b.onDispatch();
+    ReplicaSet both = ReplicaSet.of(a, b);
+    assertThat(ConcurrencyLimit.fixed(3).freeSlots(both)).isEqualTo(1 + 2);
+    b.report(new LoadReport(0, 1, 0.1, clock.nanoTime()));
+    assertThat(ConcurrencyLimit.inferred(3, 10).freeSlots(both))
+        .as("b reports an empty engine queue, so it may fill to the hard cap").isEqualTo(1 + 9);
+  }
 }

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Node;
 import dev.switchboard.core.balance.BalancerOptions;
 import dev.switchboard.core.balance.Balancers;
 import dev.switchboard.gateway.auth.ApiKey;
+import dev.switchboard.gateway.ratelimit.RateLimitConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,7 +38,9 @@ public record GatewayConfig(
     Timeouts timeouts,
     Limits limits,
     Retries retries,
-    HealthConfig health) {
+    HealthConfig health,
+    AdmissionConfig admission,
+    RateLimitConfig rateLimit) {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -98,7 +102,9 @@ public record GatewayConfig(
   }
 
   public static GatewayConfig parse(Node root) {
-    root.allowOnly("listen", "pools", "balancer", "keys", "timeouts", "limits", "retries", "health");
+    root.allowOnly(
+        "listen", "pools", "balancer", "keys", "timeouts", "limits", "retries", "health", "admission",
+        "ratelimit");
     Node listen = root.get("listen").allowOnly("data", "admin");
     Listener data = listener(listen.get("data"), 8080);
     Listener admin = listener(listen.get("admin"), 8081);
@@ -162,8 +168,20 @@ public record GatewayConfig(
             baseEjection,
             maxEjection,
             maxEjected);
+    AdmissionConfig admission = AdmissionConfig.parseOptional(root.get("admission"));
+    if (admission != null) {
+      List<Node> keyNodes = root.list("keys");
+      for (int i = 0; i < keys.size(); i++) {
+        if (admission.priorityOf(keys.get(i).tier()) < 0) {
+          throw keyNodes.get(i).error(
+              "tier", "'" + keys.get(i).tier() + "' is not one of admission.tiers " + admission.tierNames());
+        }
+      }
+    }
+    RateLimitConfig rateLimit = RateLimitConfig.parse(root.get("ratelimit"));
     return new GatewayConfig(
-        data, admin, pools, options, decay, keys, timeouts, new Limits((int) maxBody), retries, health);
+        data, admin, pools, options, decay, keys, timeouts, new Limits((int) maxBody), retries, health,
+        admission, rateLimit);
   }
 
   private static Listener listener(Node n, int defaultPort) {

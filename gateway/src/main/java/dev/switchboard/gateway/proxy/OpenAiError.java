@@ -21,8 +21,10 @@ public enum OpenAiError {
   METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
   TOO_LARGE(413, "invalid_request_error", "request_too_large"),
   RATE_LIMITED(429, "requests", "rate_limit_exceeded"),
+  RATE_LIMITED_TOKENS(429, "tokens", "rate_limit_exceeded"),
   UPSTREAM_FAILED(502, "server_error", "upstream_error"),
   NO_REPLICA(503, "server_error", "service_unavailable"),
+  OVERLOADED(503, "server_error", "overloaded"),
   TIMEOUT(504, "server_error", "timeout");
 
   private static final JsonFactory JSON = new JsonFactory();

@@ -11,7 +11,15 @@ import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.Router;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
+import dev.switchboard.core.ratelimit.RateDecision;
+import dev.switchboard.core.ratelimit.Reservation;
+import dev.switchboard.gateway.admission.PoolAdmission;
+import dev.switchboard.gateway.ratelimit.GatewayRateLimiter;
+import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
+import dev.switchboard.gateway.ratelimit.UsageSniffer;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -48,6 +56,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final Router router;
   private final Authenticator auth;
   private final RetryBudget retryBudget;
+  private final GatewayRateLimiter rateLimiter;
   private final GatewayConfig config;
   private final Buffer modelsJson;
   private final long firstByteMs;
@@ -59,12 +68,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       Router router,
       Authenticator auth,
       RetryBudget retryBudget,
+      GatewayRateLimiter rateLimiter,
       GatewayConfig config,
       Buffer modelsJson) {
     this.client = client;
     this.router = router;
     this.auth = auth;
     this.retryBudget = retryBudget;
+    this.rateLimiter = rateLimiter;
     this.config = config;
     this.modelsJson = modelsJson;
     this.firstByteMs = config.timeouts().firstByte().toMillis();
@@ -111,6 +122,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     return key;
   }
+
+  /** Output tokens assumed for the rate limiter's reservation when a request gives no max_tokens. */
+  static final int DEFAULT_MAX_TOKENS = 256;
 
   private static final ApiKey ANONYMOUS = new ApiKey(new byte[32], "anonymous", "standard", false);
 
@@ -177,13 +191,92 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           req.response(), "The model `" + fields.model() + "` does not exist.", "model");
       return;
     }
+    if (rateLimiter == null) {
+      admit(req, key, body, fields, pool, Reservation.NONE);
+      return;
+    }
+    long estimate = body.length() / 4 + (fields.maxTokens() > 0 ? fields.maxTokens() : DEFAULT_MAX_TOKENS);
+    rateLimiter
+        .acquire(Vertx.currentContext(), key.digestHex(), key.tier(), estimate)
+        .onComplete(
+            ar -> {
+              HttpServerResponse resp = req.response();
+              if (ar.failed()) {
+                resp.putHeader("retry-after", "1");
+                OpenAiError.OVERLOADED.send(resp, "The rate limiter is unavailable. Retry later.", null);
+                return;
+              }
+              RateDecision d = ar.result().decision();
+              RateLimitHeaders.add(resp.headers(), d);
+              if (d.allowed()) {
+                admit(req, key, body, fields, pool, ar.result().reservation());
+              } else if (d.outcome() == RateDecision.Outcome.UNAVAILABLE) {
+                RateLimitHeaders.addRetryAfter(resp.headers(), d.retryAfterNanos());
+                OpenAiError.OVERLOADED.send(resp, "The rate limiter is unavailable. Retry later.", null);
+              } else if (d.neverFits()) {
+                OpenAiError.RATE_LIMITED_TOKENS.send(
+                    resp,
+                    "This request needs about " + estimate + " tokens, more than your limit of "
+                        + d.limitTokens() + " per minute allows at once. Lower max_tokens.",
+                    "max_tokens");
+              } else {
+                RateLimitHeaders.addRetryAfter(resp.headers(), d.retryAfterNanos());
+                boolean tokens = d.limitedBy().tokens();
+                (tokens ? OpenAiError.RATE_LIMITED_TOKENS : OpenAiError.RATE_LIMITED)
+                    .send(
+                        resp,
+                        "Rate limit reached for " + (d.limitedBy().tier() ? "tier " + key.tier() : "your key")
+                            + " on " + (tokens ? "tokens" : "requests") + " per minute. Retry after the time in the retry-after header.",
+                        null);
+              }
+            });
+  }
+
+  /** Rate limit passed: into the pool's admission queue, or straight to a replica. */
+  private void admit(
+      HttpServerRequest req, ApiKey key, Buffer body, RequestFields fields, ReplicaPool pool, Reservation reservation) {
     retryBudget.onRequest();
     RequestInfo info = new RequestInfo(fields.model(), 0, fields.maxTokens(), key.tenant(), key.tier());
-    new Exchange(req, body, fields, pool, info).attempt();
+    PoolAdmission admission = pool.admission();
+    if (admission == null) {
+      new Exchange(req, body, fields, pool, info, reservation).attempt();
+      return;
+    }
+    if (config.admission().forwardPriority() && fields.priority() == 0) {
+      body = withPriority(body, config.admission().priorityOf(key.tier()));
+    }
+    Exchange exchange = new Exchange(req, body, fields, pool, info, reservation);
+    if (admission.admit(exchange, key.tier(), key.tenant(), fields.priority())) {
+      exchange.attempt();
+    } else {
+      exchange.waiting = true;
+    }
+  }
+
+  /** The body with vLLM's {@code priority} field added first (lower runs earlier in vLLM too). */
+  static Buffer withPriority(Buffer body, int priority) {
+    String head = "{\"priority\":" + priority;
+    int i = 0;
+    while (i < body.length() && Character.isWhitespace(body.getByte(i))) {
+      i++;
+    }
+    // Just past the opening brace; a comma unless the object is empty.
+    int j = i + 1;
+    while (j < body.length() && Character.isWhitespace(body.getByte(j))) {
+      j++;
+    }
+    boolean empty = j < body.length() && body.getByte(j) == '}';
+    Buffer out = Buffer.buffer(body.length() + head.length() + 1);
+    out.appendString(head);
+    if (!empty) {
+      out.appendString(",");
+    }
+    out.appendBuffer(body, i + 1, body.length() - i - 1);
+    return out;
   }
 
   /** One client request and its tries. Lives on the event loop of the client's connection. */
-  private final class Exchange {
+  private final class Exchange implements PoolAdmission.Waiter {
     final HttpServerRequest req;
     final HttpServerResponse resp;
     final Buffer body;
@@ -192,33 +285,96 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     final RequestInfo info;
     List<Replica> tried;
     int attempts;
+    final Context context;
+    /** Tokens reserved by the rate limiter, settled from the response's usage. */
+    final Reservation reservation;
+    final UsageSniffer usage;
     HttpClientRequest upstreamRequest;
     boolean clientGone;
+    /** In the admission queue. */
+    boolean waiting;
 
-    Exchange(HttpServerRequest req, Buffer body, RequestFields fields, ReplicaPool pool, RequestInfo info) {
+    Exchange(
+        HttpServerRequest req, Buffer body, RequestFields fields, ReplicaPool pool, RequestInfo info,
+        Reservation reservation) {
+      this.reservation = reservation;
+      this.usage = reservation == Reservation.NONE ? null : new UsageSniffer();
       this.req = req;
       this.resp = req.response();
       this.body = body;
       this.fields = fields;
       this.pool = pool;
       this.info = info;
+      this.context = Vertx.currentContext();
       resp.closeHandler(
           v -> {
             clientGone = true;
+            // The replica may have produced tokens already: keep what was reserved.
+            reservation.settle(reservation.reservedTokens());
+            if (waiting) {
+              pool.admission().remove(this);
+            }
             if (upstreamRequest != null) {
               upstreamRequest.reset();
             }
           });
     }
 
+    @Override
+    public Context context() {
+      return context;
+    }
+
+    @Override
+    public String tier() {
+      return info.tier();
+    }
+
+    @Override
+    public void dispatch() {
+      waiting = false;
+      if (clientGone) {
+        pool.admission().drain();
+        return;
+      }
+      attempt();
+    }
+
+    @Override
+    public void shed(String reason, int retryAfterSeconds) {
+      waiting = false;
+      reservation.settle(0);
+      resp.putHeader("retry-after", Integer.toString(retryAfterSeconds));
+      OpenAiError.OVERLOADED.send(resp, "The service is overloaded: " + reason + " Retry later.", null);
+    }
+
+    /** The try on {@code replica} is over: account for it and give its slot to a waiting request. */
+    void finished(Replica replica, long stamp, boolean ok) {
+      replica.onComplete(stamp, ok);
+      PoolAdmission admission = pool.admission();
+      if (admission != null) {
+        admission.drain();
+      }
+    }
+
+    /** Corrects the reservation to the tokens the response reported using (or keeps it). */
+    private void settleFromUsage() {
+      if (usage != null) {
+        long used = usage.totalTokens();
+        reservation.settle(used >= 0 ? used : reservation.reservedTokens());
+      }
+    }
+
     void attempt() {
       attempts++;
-      ReplicaSet candidates = pool.routable();
+      PoolAdmission admission = pool.admission();
+      ReplicaSet candidates = admission == null || tried != null ? pool.routable() : admission.eligible();
       if (tried != null) {
         candidates = without(candidates, tried);
       }
       Pick pick = pool.balancer().pick(candidates, info);
       if (!pick.hasReplica()) {
+        reservation.settle(0);
         OpenAiError.NO_REPLICA.send(
             resp,
             tried == null
@@ -251,7 +407,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 upstreamRequest = creq;
                 if (clientGone) {
                   creq.reset();
-                  replica.onComplete(stamp, true);
+                  finished(replica, stamp, true);
                   return;
                 }
                 creq.send(body)
@@ -267,13 +423,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     private void failedBeforeResponse(Replica replica, UpstreamReplica upstream, long stamp, Throwable cause) {
-      replica.onComplete(stamp, false);
+      finished(replica, stamp, false);
       if (clientGone) {
         return;
       }
       pool.outcomes().onFailure(upstream);
       if (cause instanceof TimeoutException || String.valueOf(cause.getMessage()).contains("timeout period")) {
         // A replica that took too long is not retried: the retry would likely wait as long again.
+        reservation.settle(0);
         OpenAiError.TIMEOUT.send(resp, "The model did not start answering within " + firstByteMs + " ms.", null);
         return;
       }
@@ -288,6 +445,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       if (attempts < config.retries().maxAttempts() && retryBudget.tryRetry()) {
         attempt();
       } else {
+        reservation.settle(0);
         OpenAiError.UPSTREAM_FAILED.send(resp, message, null);
       }
     }
@@ -300,7 +458,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         if (retryBudget.tryRetry()) {
           upstreamResp.exceptionHandler(ignored -> {}); // the reset below is ours
           creq.reset();
-          replica.onComplete(stamp, false);
+          finished(replica, stamp, false);
           pool.outcomes().onFailure(upstream);
           if (tried == null) {
             tried = new ArrayList<>(2);
@@ -341,6 +499,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
               first[0] = false;
               replica.onFirstByte(stamp);
             }
+            if (usage != null) {
+              usage.accept(chunk);
+            }
             if (clientGone) {
               return;
             }
@@ -356,7 +517,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
               replica.onFirstByte(stamp);
             }
             boolean ok = status < 500;
-            replica.onComplete(stamp, ok);
+            finished(replica, stamp, ok);
+            settleFromUsage();
             if (ok) {
               pool.outcomes().onSuccess(upstream);
             } else {
@@ -368,7 +530,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           });
       upstreamResp.exceptionHandler(
           err -> {
-            replica.onComplete(stamp, false);
+            finished(replica, stamp, false);
+            settleFromUsage();
             pool.outcomes().onFailure(upstream);
             if (clientGone) {
               return;

@@ -45,21 +45,21 @@ public final class GatewayRateLimiter implements AutoCloseable {
   private final int peers;
   private final long timeoutNanos;
   private final Clock clock;
-  private final AutoCloseable owned;
+  private final Runnable onClose;
   private final AtomicBoolean available = new AtomicBoolean(true);
   private final AtomicLong nextProbeNanos = new AtomicLong();
   private final LongAdder fallbackDecisions = new LongAdder();
 
   private GatewayRateLimiter(
       RateLimiter shared, RateLimiter local, OnOutage onOutage, int peers, Duration timeout, Clock clock,
-      AutoCloseable owned) {
+      Runnable onClose) {
     this.shared = shared;
     this.local = local;
     this.onOutage = onOutage;
     this.peers = peers;
     this.timeoutNanos = timeout.toNanos();
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.owned = owned;
+    this.onClose = onClose;
   }
 
   /** The limiter the config asks for: shared through Redis if it names one, else this gateway's alone. */
@@ -69,7 +69,7 @@ public final class GatewayRateLimiter implements AutoCloseable {
     }
     RateLimitConfig.Redis redis = config.redis().get();
     RedisBucketStore store = RedisBucketStore.connect(redis.uri(), redis.timeout());
-    return shared(config.limits(), store, redis, clock, store);
+    return shared(config.limits(), store, redis, clock, store::close);
   }
 
   /** Limits enforced by this gateway alone, in memory; nothing can be unavailable. */
@@ -88,10 +88,10 @@ public final class GatewayRateLimiter implements AutoCloseable {
   }
 
   private static GatewayRateLimiter shared(
-      RateLimits limits, BucketStore store, RateLimitConfig.Redis redis, Clock clock, AutoCloseable owned) {
+      RateLimits limits, BucketStore store, RateLimitConfig.Redis redis, Clock clock, Runnable onClose) {
     RateLimiter local = new RateLimiter(limits.share(redis.peers()), new InMemoryBucketStore(clock));
     return new GatewayRateLimiter(
-        new RateLimiter(limits, store), local, redis.onOutage(), redis.peers(), redis.timeout(), clock, owned);
+        new RateLimiter(limits, store), local, redis.onOutage(), redis.peers(), redis.timeout(), clock, onClose);
   }
 
   /**
@@ -138,9 +138,10 @@ public final class GatewayRateLimiter implements AutoCloseable {
     return fallbackDecisions.sum();
   }
 
+  /** Closes the Redis connection if {@link #create} opened it; blocks briefly, so not on an event loop. */
   @Override
-  public void close() throws Exception {
-    owned.close();
+  public void close() {
+    onClose.run();
   }
 
   private CompletionStage<Admission> fallback(String keyId, String tier, long estimatedTokens) {

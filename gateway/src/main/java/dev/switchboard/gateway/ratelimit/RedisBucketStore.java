@@ -35,8 +35,9 @@ import java.util.function.Function;
  * Bucket4j's compare-and-swap proxy over Lettuce, used only through its asynchronous API: no event
  * loop ever waits on Redis.
  *
- * <p>Time: Bucket4j computes refill on the client, from {@code wallClock}
- * ({@link TimeMeter#SYSTEM_MILLISECONDS} in production), and stores the result in Redis. Gateways
+ * <p>Time: Bucket4j computes refill on the client, from the client clock of its
+ * {@code ClientSideConfig} (set through the builder's {@code clientClock}: {@code wallClock}, which
+ * is {@link TimeMeter#SYSTEM_MILLISECONDS} in production), and stores the result in Redis. Gateways
  * therefore agree on a bucket exactly when their wall clocks agree: skew of d shifts refill by d's
  * worth of tokens (100 ms at 600 per minute is one request). Keep the hosts on NTP.
  *
@@ -61,7 +62,10 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
   private volatile CompletableFuture<Connected> connection;
   private volatile boolean closed;
 
-  /** A connection, and one bucket proxy per key on it (the batching lives in the proxy). */
+  /**
+   * A connection, and one bucket proxy per key on it (the batching lives in the proxy). Keys come
+   * from the configured keys and tiers, so the map stays small.
+   */
   private record Connected(
       StatefulRedisConnection<String, byte[]> redis,
       AsyncProxyManager<String> buckets,
@@ -128,10 +132,10 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
     return c.isDone() && !c.isCompletedExceptionally() && c.join().redis().isOpen();
   }
 
+  /** Closes the connection and Lettuce's threads; blocks up to a few seconds, so not on an event loop. */
   @Override
   public void close() {
     closed = true;
-    connection.thenAccept(c -> c.redis().closeAsync());
     client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3_000);
   }

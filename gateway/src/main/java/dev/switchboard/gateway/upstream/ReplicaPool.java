@@ -8,6 +8,7 @@ import dev.switchboard.core.balance.Balancers;
 import dev.switchboard.core.replica.Replica;
 import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.replica.ReplicaState;
+import dev.switchboard.gateway.admission.PoolAdmission;
 import dev.switchboard.gateway.config.GatewayConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ public final class ReplicaPool {
   private final List<UpstreamReplica> replicas;
   private volatile ReplicaSet routable;
   private volatile Outcomes outcomes = Outcomes.NONE;
+  private volatile PoolAdmission admission;
 
   public ReplicaPool(
       GatewayConfig.PoolConfig config, BalancerOptions options, Duration decay, Clock clock) {
@@ -67,6 +69,15 @@ public final class ReplicaPool {
 
   public void setOutcomes(Outcomes outcomes) {
     this.outcomes = outcomes;
+  }
+
+  /** The pool's admission control, or null when requests are never held at the gateway. */
+  public PoolAdmission admission() {
+    return admission;
+  }
+
+  public void setAdmission(PoolAdmission admission) {
+    this.admission = admission;
   }
 
   /** The replicas a request may go to now. */

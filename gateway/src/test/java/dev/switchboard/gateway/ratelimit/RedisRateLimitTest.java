@@ -10,6 +10,8 @@ import dev.switchboard.core.ratelimit.LimitedBy;
 import dev.switchboard.core.ratelimit.Quota;
 import dev.switchboard.core.ratelimit.RateDecision;
 import dev.switchboard.core.ratelimit.RateLimits;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,6 +180,20 @@ class RedisRateLimitTest {
       redis.resume();
     }
     awaitShared(List.of(g));
+  }
+
+  @Test
+  void aBucketKeyExpiresSoonAfterItWouldBeFullAgain() {
+    GatewayRateLimiter g = gateways(1, THIRTY_RPM, OnOutage.FAIL_CLOSED, Duration.ofSeconds(1)).get(0);
+    assertThat(acquire(g, "k", 1).allowed()).isTrue();
+    RedisClient client = RedisClient.create(redis.uri());
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      long ttl = c.sync().pttl(RedisBucketStore.KEY_PREFIX + "rpm:30:key:k");
+      // One request refills in 2 s; the key is kept 10 s more.
+      assertThat(ttl).isBetween(10_000L, 12_000L);
+    } finally {
+      client.shutdown();
+    }
   }
 
   /** Lets each gateway probe (one try per probe interval) until it is back on Redis. */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * A real {@code redis-server} per test, as a child process on 127.0.0.1 and a free port, without
  * persistence. Tests that register it are skipped where the binary is not installed.
  */
-final class RedisServer implements BeforeEachCallback, AfterEachCallback {
+public final class RedisServer implements BeforeEachCallback, AfterEachCallback {
   private final Path binary = find();
   private int port;
   private Process process;
@@ -40,11 +40,11 @@ final class RedisServer implements BeforeEachCallback, AfterEachCallback {
     kill();
   }
 
-  String uri() {
+  public String uri() {
     return "redis://127.0.0.1:" + port;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
@@ -53,7 +53,7 @@ final class RedisServer implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** Starts it again on the same port, empty; waits until it answers PING. */
-  void start() throws Exception {
+  public void start() throws Exception {
     if (running()) {
       throw new IllegalStateException("already running");
     }
@@ -74,7 +74,7 @@ final class RedisServer implements BeforeEachCallback, AfterEachCallback {
   }
 
   /** Kills it the hard way, as a crash would. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     if (process != null) {
       process.destroyForcibly();
       process.waitFor(5, TimeUnit.SECONDS);
