@@ -19,6 +19,7 @@ final class DataPlaneVerticle extends VerticleBase {
   private final int port;
   private HttpServer server;
   private HttpClient client;
+  private long timeoutTimer = -1;
 
   DataPlaneVerticle(Gateway gateway, int port) {
     this.gateway = gateway;
@@ -40,6 +41,7 @@ final class DataPlaneVerticle extends VerticleBase {
     ProxyHandler handler =
         new ProxyHandler(
             client, gateway.router(), gateway.authenticator(), gateway.retryBudget(), gateway.rateLimiter(), config, gateway.modelsJson());
+    timeoutTimer = handler.startTimeouts(vertx);
     server =
         vertx.createHttpServer(
                 new HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(0).setDecompressionSupported(false))
@@ -53,7 +55,13 @@ final class DataPlaneVerticle extends VerticleBase {
 
   /** Stops accepting and lets requests in flight finish, up to the drain timeout. */
   Future<Void> drain(long timeoutMillis) {
-    return server.shutdown(timeoutMillis, TimeUnit.MILLISECONDS).eventually(() -> client.close());
+    return server
+        .shutdown(timeoutMillis, TimeUnit.MILLISECONDS)
+        .eventually(
+            () -> {
+              vertx.cancelTimer(timeoutTimer);
+              return client.close();
+            });
   }
 
   @Override

@@ -217,6 +217,24 @@ class GatewayProxyTest {
   }
 
   @Test
+  void aStreamThatFallsSilentIsEndedWithAnErrorEventAfterTheIdleTimeout() throws Exception {
+    int port =
+        h.replica(
+            req ->
+                req.body()
+                    .onSuccess(
+                        b ->
+                            req.response()
+                                .putHeader("content-type", "text/event-stream")
+                                .setChunked(true)
+                                .write(SSE_EVENTS.get(0))));
+    h.start(GatewayHarness.config("round-robin", "timeouts: {idle_stream_ms: 300}", port));
+    HttpResponse<String> r = h.post("/v1/chat/completions", CHAT.replace("}]", "}],\"stream\":true"), "sk-good");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).startsWith(SSE_EVENTS.get(0)).contains("\"error\"").contains("no data from the replica");
+  }
+
+  @Test
   void listsTheConfiguredModels() throws Exception {
     int port = h.replica(req -> answer(req.response()));
     h.start(GatewayHarness.config("round-robin", "", port));

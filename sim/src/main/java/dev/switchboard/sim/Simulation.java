@@ -6,6 +6,8 @@ import dev.switchboard.core.Randomness;
 import dev.switchboard.core.admission.AdmissionQueue;
 import dev.switchboard.core.admission.ConcurrencyLimit;
 import dev.switchboard.core.admission.Offer;
+import dev.switchboard.core.ratelimit.InMemoryBucketStore;
+import dev.switchboard.core.ratelimit.RateLimiter;
 import dev.switchboard.core.replica.Replica;
 import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
@@ -64,6 +66,8 @@ public final class Simulation implements ModelListener {
   /** The gateway's admission queue, or null when the scenario has none. */
   private final AdmissionQueue<SimRequest> queue;
   private final ConcurrencyLimit limit;
+  /** The gateway's rate limits, per tenant (the simulator's stand-in for an API key), or null. */
+  private final RateLimiter rateLimiter;
   private long arrived;
   private boolean workloadDone;
 
@@ -88,6 +92,10 @@ public final class Simulation implements ModelListener {
     AdmissionConfig admission = scenario.admission();
     this.queue = admission == null ? null : admission.newQueue(events.clock());
     this.limit = admission == null ? null : admission.limit();
+    this.rateLimiter =
+        scenario.rateLimits() == null
+            ? null
+            : new RateLimiter(scenario.rateLimits(), new InMemoryBucketStore(events.clock()));
   }
 
   /** Runs {@code policyName} on {@code scenario} to the last completion. */
@@ -151,7 +159,12 @@ public final class Simulation implements ModelListener {
     SimRequest r =
         new SimRequest(a, new RequestInfo("", a.promptTokens(), a.outputTokens(), a.tenant(), a.tier()));
     metrics.onArrival(r);
-    if (queue == null) {
+    // The simulator knows each request's exact size, so the reservation is already exact and needs
+    // no correction afterwards.
+    if (rateLimiter != null
+        && !rateLimiter.acquireNow(a.tenant(), a.tier(), (long) a.promptTokens() + a.outputTokens()).decision().allowed()) {
+      metrics.onRateLimited(r, events.now());
+    } else if (queue == null) {
       dispatch(r, candidates);
     } else {
       admit(r);

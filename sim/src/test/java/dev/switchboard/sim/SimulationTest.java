@@ -141,6 +141,26 @@ class SimulationTest {
   }
 
   @Test
+  void aTierRateLimitRefusesWhatIsOverItAndTheRestIsServed() throws Exception {
+    Scenario s =
+        scenario(
+            SEED_POOL.replace("load: 0.8", "load: 0.5").replace("requests: 20000", "requests: 3000")
+                .replace(
+                    "service_time_ms: {dist: uniform, min: 100, max: 1000}",
+                    "service_time_ms: {dist: uniform, min: 100, max: 1000}\n  tiers: [{name: vip, share: 0.5}, {name: free, share: 0.5}]")
+                + "ratelimit: {tiers: {free: {requests_per_minute: 30}}}\n");
+    PolicyResult r = Simulation.run(s, "least-requests", Simulation.ProgressFactory.NONE);
+    PolicyResult.TierResult vip = r.byTier().get("vip");
+    PolicyResult.TierResult free = r.byTier().get("free");
+    assertThat(vip.rateLimited()).isZero();
+    // About 1.1 free requests a second are offered, 0.5 a second allowed (plus the first minute's burst).
+    double minutes = r.durationSeconds() / 60;
+    assertThat(free.completed()).isBetween((long) (30 * minutes), (long) (30 * minutes) + 31);
+    assertThat(free.rateLimited()).isPositive();
+    assertThat(r.completed() + r.rejected()).isEqualTo(3000);
+  }
+
+  @Test
   void anAdmissionTierTheWorkloadDoesNotKnowIsRefusedNamingTheField() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () ->

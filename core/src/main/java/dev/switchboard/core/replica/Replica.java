@@ -39,6 +39,14 @@ public final class Replica {
    * @param decay time constant of the latency and service-rate averages
    */
   public Replica(String id, int index, double weight, Clock clock, Duration decay) {
+    this(id, index, weight, clock, decay, true);
+  }
+
+  /**
+   * @param learnServiceRate whether to learn the service rate (only shortest-expected-delay reads
+   *     it; learning costs a lock and an {@code exp} on every dispatch and completion)
+   */
+  public Replica(String id, int index, double weight, Clock clock, Duration decay, boolean learnServiceRate) {
     this.id = Objects.requireNonNull(id, "id");
     if (index < 0) {
       throw new IllegalArgumentException("index must be >= 0, was " + index);
@@ -51,7 +59,7 @@ public final class Replica {
     this.clock = Objects.requireNonNull(clock, "clock");
     long decayNanos = decay.toNanos();
     this.latency = new PeakEwma(clock, decayNanos);
-    this.serviceRate = new ServiceRate(clock, decayNanos);
+    this.serviceRate = learnServiceRate ? new ServiceRate(clock, decayNanos) : null;
     this.pick = Pick.route(this);
   }
 
@@ -107,9 +115,12 @@ public final class Replica {
     return latency.cost(inFlight.get());
   }
 
-  /** Learned completions per second of busy time, or NaN before the first completion. */
+  /**
+   * Learned completions per second of busy time, or NaN before the first completion (always NaN
+   * for a replica that does not learn it).
+   */
   public double serviceRatePerSecond() {
-    return serviceRate.perSecond(inFlight.get());
+    return serviceRate == null ? Double.NaN : serviceRate.perSecond(inFlight.get());
   }
 
   /** The decision value routing to this replica; one instance, so picking allocates nothing. */
@@ -125,7 +136,9 @@ public final class Replica {
   public long onDispatch() {
     int before = inFlight.getAndIncrement();
     dispatched.increment();
-    serviceRate.onChange(before, false);
+    if (serviceRate != null) {
+      serviceRate.onChange(before, false);
+    }
     return clock.nanoTime();
   }
 
@@ -147,7 +160,9 @@ public final class Replica {
       latency.observeAtLeastEstimate(clock.nanoTime() - startNanos);
     }
     int before = inFlight.getAndDecrement();
-    serviceRate.onChange(before, success);
+    if (serviceRate != null) {
+      serviceRate.onChange(before, success);
+    }
   }
 
   /** An immutable view for reports and the admin API. */

@@ -47,8 +47,13 @@ public final class RetryBudget {
 
   /** A request (not a retry) was made: it earns its share of a retry. */
   public void onRequest() {
-    if (deposit > 0) {
-      bucket.addTokens(deposit);
+    onRequests(1);
+  }
+
+  /** {@code n} requests were made (callers may batch their deposits). */
+  public void onRequests(int n) {
+    if (deposit > 0 && n > 0) {
+      bucket.addTokens(deposit * n);
     }
   }
 

@@ -32,7 +32,6 @@ import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -47,10 +46,34 @@ import java.util.concurrent.TimeoutException;
  * so the client sees the truncation; nothing is silently truncated.
  */
 public final class ProxyHandler implements Handler<HttpServerRequest> {
-  private static final Set<String> HOP_BY_HOP =
-      Set.of(
-          "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-          "transfer-encoding", "upgrade", "host", "content-length", "authorization");
+  /**
+   * Headers not forwarded either way: hop-by-hop ones, those the client library sets itself, and the
+   * caller's key. Checked without allocating, since every header of every request passes here.
+   */
+  static boolean notForwarded(String name) {
+    switch (name.length()) {
+      case 2:
+        return name.equalsIgnoreCase("te");
+      case 4:
+        return name.equalsIgnoreCase("host");
+      case 7:
+        return name.equalsIgnoreCase("upgrade") || name.equalsIgnoreCase("trailer");
+      case 10:
+        return name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+      case 13:
+        return name.equalsIgnoreCase("authorization");
+      case 14:
+        return name.equalsIgnoreCase("content-length");
+      case 17:
+        return name.equalsIgnoreCase("transfer-encoding");
+      case 18:
+        return name.equalsIgnoreCase("proxy-authenticate");
+      case 19:
+        return name.equalsIgnoreCase("proxy-authorization");
+      default:
+        return false;
+    }
+  }
 
   private final HttpClient client;
   private final Router router;
@@ -60,7 +83,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final GatewayConfig config;
   private final Buffer modelsJson;
   private final long firstByteMs;
-  private final long idleStreamMs;
+  private final TimeoutSweeper timeouts;
   private final int maxBodyBytes;
 
   public ProxyHandler(
@@ -79,8 +102,13 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     this.config = config;
     this.modelsJson = modelsJson;
     this.firstByteMs = config.timeouts().firstByte().toMillis();
-    this.idleStreamMs = config.timeouts().idleStream().toMillis();
+    this.timeouts = new TimeoutSweeper(firstByteMs, config.timeouts().idleStream().toMillis());
     this.maxBodyBytes = config.limits().maxBodyBytes();
+  }
+
+  /** Starts checking timeouts on the calling event loop; returns the timer's id. */
+  public long startTimeouts(Vertx vertx) {
+    return vertx.setPeriodic(timeouts.intervalMillis(), id -> timeouts.sweep(System.nanoTime()));
   }
 
   @Override
@@ -115,13 +143,35 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     if (!auth.hasKeys()) {
       return ANONYMOUS;
     }
-    ApiKey key = auth.authenticate(req.getHeader("authorization"));
+    String header = req.getHeader("authorization");
+    ApiKey key = header == null ? null : knownKeys.get(header);
+    if (key == null) {
+      key = auth.authenticate(header);
+      if (key != null) {
+        if (knownKeys.size() >= KNOWN_KEYS_MAX) {
+          knownKeys.clear();
+        }
+        knownKeys.put(header, key);
+      }
+    }
     if (key == null) {
       OpenAiError.UNAUTHORIZED.send(
           req.response(), "Incorrect API key provided. Send it as 'Authorization: Bearer KEY'.", null);
     }
     return key;
   }
+
+  private static final int DEPOSIT_BATCH = 16;
+  /** Requests since this event loop last paid into the retry budget (one handler per loop). */
+  private int requestsSinceDeposit;
+
+  /**
+   * Keys this event loop has already checked, so a client's key is hashed once rather than on every
+   * request. Bounded: cleared when full. Holds only keys that exist (a wrong key is never cached).
+   */
+  private final java.util.HashMap<String, ApiKey> knownKeys = new java.util.HashMap<>();
+
+  private static final int KNOWN_KEYS_MAX = 4096;
 
   /** Output tokens assumed for the rate limiter's reservation when a request gives no max_tokens. */
   static final int DEFAULT_MAX_TOKENS = 256;
@@ -235,7 +285,11 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   /** Rate limit passed: into the pool's admission queue, or straight to a replica. */
   private void admit(
       HttpServerRequest req, ApiKey key, Buffer body, RequestFields fields, ReplicaPool pool, Reservation reservation) {
-    retryBudget.onRequest();
+    // Deposits go to the shared budget in batches, so the event loops do not contend on it per request.
+    if (++requestsSinceDeposit == DEPOSIT_BATCH) {
+      requestsSinceDeposit = 0;
+      retryBudget.onRequests(DEPOSIT_BATCH);
+    }
     RequestInfo info = new RequestInfo(fields.model(), 0, fields.maxTokens(), key.tenant(), key.tier());
     PoolAdmission admission = pool.admission();
     if (admission == null) {
@@ -276,7 +330,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   }
 
   /** One client request and its tries. Lives on the event loop of the client's connection. */
-  private final class Exchange implements PoolAdmission.Waiter {
+  private final class Exchange implements PoolAdmission.Waiter, TimeoutSweeper.Watched {
     final HttpServerRequest req;
     final HttpServerResponse resp;
     final Buffer body;
@@ -293,6 +347,39 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     boolean clientGone;
     /** In the admission queue. */
     boolean waiting;
+    /** For the timeout sweeper: when the current try went out, when its last bytes came. */
+    long sentAt = -1;
+    long lastActivity = -1;
+    boolean watched;
+    boolean done;
+
+    @Override
+    public boolean done() {
+      return done || clientGone || resp.ended() || resp.closed();
+    }
+
+    @Override
+    public long sentAt() {
+      return sentAt;
+    }
+
+    @Override
+    public long lastActivity() {
+      return lastActivity;
+    }
+
+    @Override
+    public void timeOut(TimeoutException cause) {
+      timedOut = cause;
+      sentAt = -1;
+      lastActivity = -1;
+      if (upstreamRequest != null) {
+        upstreamRequest.reset(0, cause);
+      }
+    }
+
+    /** Set by the timeout sweeper: Vert.x may report the reset it causes in its own words. */
+    TimeoutException timedOut;
 
     Exchange(
         HttpServerRequest req, Buffer body, RequestFields fields, ReplicaPool pool, RequestInfo info,
@@ -392,8 +479,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
               .setServer(upstream.address())
               .setHost(upstream.host())
               .setPort(upstream.port())
-              .setURI(req.uri())
-              .setIdleTimeout(firstByteMs);
+              .setURI(req.uri());
       copyRequestHeaders(req.headers(), options);
       client
           .request(options)
@@ -405,6 +491,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                 }
                 HttpClientRequest creq = ar.result();
                 upstreamRequest = creq;
+                sentAt = System.nanoTime();
+                lastActivity = -1;
+                if (!watched) {
+                  watched = true;
+                  timeouts.watch(this);
+                }
                 if (clientGone) {
                   creq.reset();
                   finished(replica, stamp, true);
@@ -423,12 +515,13 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     private void failedBeforeResponse(Replica replica, UpstreamReplica upstream, long stamp, Throwable cause) {
+      sentAt = -1;
       finished(replica, stamp, false);
       if (clientGone) {
         return;
       }
       pool.outcomes().onFailure(upstream);
-      if (cause instanceof TimeoutException || String.valueOf(cause.getMessage()).contains("timeout period")) {
+      if (timedOut != null || cause instanceof TimeoutException) {
         // A replica that took too long is not retried: the retry would likely wait as long again.
         reservation.settle(0);
         OpenAiError.TIMEOUT.send(resp, "The model did not start answering within " + firstByteMs + " ms.", null);
@@ -468,7 +561,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           return;
         }
       }
-      creq.idleTimeout(idleStreamMs);
+      lastActivity = System.nanoTime();
       resp.setStatusCode(status);
       String statusMessage = upstreamResp.statusMessage();
       if (statusMessage != null) {
@@ -478,7 +571,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       boolean sse = false;
       for (Map.Entry<String, String> h : upstreamResp.headers()) {
         String name = h.getKey();
-        if (!HOP_BY_HOP.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        if (!notForwarded(name)) {
           headers.add(name, h.getValue());
           if (name.equalsIgnoreCase("content-type") && h.getValue().startsWith("text/event-stream")) {
             sse = true;
@@ -495,6 +588,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       boolean[] first = {true};
       upstreamResp.handler(
           chunk -> {
+            lastActivity = System.nanoTime();
             if (first[0]) {
               first[0] = false;
               replica.onFirstByte(stamp);
@@ -517,6 +611,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
               replica.onFirstByte(stamp);
             }
             boolean ok = status < 500;
+            done = true;
             finished(replica, stamp, ok);
             settleFromUsage();
             if (ok) {
@@ -530,6 +625,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           });
       upstreamResp.exceptionHandler(
           err -> {
+            lastActivity = -1;
             finished(replica, stamp, false);
             settleFromUsage();
             pool.outcomes().onFailure(upstream);
@@ -542,7 +638,9 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
               resp.setChunked(false);
               retryOrFail(replica, "The replica failed before answering: " + err.getMessage());
             } else if (stream) {
-              resp.end(OpenAiError.UPSTREAM_FAILED.sseEvent("The replica failed mid-stream: " + err.getMessage()));
+              resp.end(
+                  OpenAiError.UPSTREAM_FAILED.sseEvent(
+                      "The replica failed mid-stream: " + (timedOut != null ? timedOut : err).getMessage()));
             } else {
               // A plain body cannot carry an error now; reset so the client sees the cut.
               resp.reset();
@@ -553,7 +651,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
   private static void copyRequestHeaders(MultiMap from, RequestOptions to) {
     for (Map.Entry<String, String> h : from) {
-      if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
+      if (!notForwarded(h.getKey())) {
         to.addHeader(h.getKey(), h.getValue());
       }
     }

@@ -1,18 +1,13 @@
 package dev.switchboard.gateway.ratelimit;
 
 import dev.switchboard.config.Node;
-import dev.switchboard.core.ratelimit.Quota;
+import dev.switchboard.config.RateLimitsConfig;
 import dev.switchboard.core.ratelimit.RateLimits;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 /**
  * The {@code ratelimit:} section of the gateway config. Every limit is per minute, and 0 or absent
@@ -42,8 +37,6 @@ public record RateLimitConfig(RateLimits limits, Optional<Redis> redis) {
   public static final RateLimitConfig NONE = new RateLimitConfig(RateLimits.NONE, Optional.empty());
 
   static final Duration MAX_TIMEOUT = Duration.ofSeconds(10);
-  private static final String RPM = "requests_per_minute";
-  private static final String TPM = "tokens_per_minute";
 
   /**
    * @param uri {@code redis://host:port} or {@code rediss://...}
@@ -75,59 +68,10 @@ public record RateLimitConfig(RateLimits limits, Optional<Redis> redis) {
     if (n.isMissing()) {
       return NONE;
     }
-    n.allowOnly(RPM, TPM, "tiers", "keys", "redis");
-    Quota perKey = quota(n);
-    Map<String, Quota> tiers = named(n, "tiers", (entry, name) -> name);
-    Map<String, Quota> keys = named(n, "keys", RateLimitConfig::keyId);
+    n.allowOnly(RateLimitsConfig.RPM, RateLimitsConfig.TPM, "tiers", "keys", "redis");
+    RateLimits limits = RateLimitsConfig.parseLimits(n, true);
     Optional<Redis> redis = n.has("redis") ? Optional.of(redis(n.get("redis"))) : Optional.empty();
-    return new RateLimitConfig(new RateLimits(perKey, tiers, keys), redis);
-  }
-
-  private static Quota quota(Node n) {
-    return new Quota(limit(n, RPM), limit(n, TPM));
-  }
-
-  private static long limit(Node n, String field) {
-    long v = n.integer(field, 0);
-    if (v < 0) {
-      throw n.error(field, "must be >= 0 (0 = unlimited), was " + v);
-    }
-    return v;
-  }
-
-  private static Map<String, Quota> named(Node parent, String field, BiFunction<Node, String, String> id) {
-    Node section = parent.get(field);
-    Map<String, Quota> out = new LinkedHashMap<>();
-    if (section.isMissing()) {
-      return out;
-    }
-    if (!section.json().isObject()) {
-      throw section.error("must be a mapping of name to {" + RPM + ", " + TPM + "}");
-    }
-    for (Iterator<String> it = section.json().fieldNames(); it.hasNext(); ) {
-      String name = it.next();
-      Node entry = section.get(name);
-      if (!entry.json().isObject()) {
-        throw entry.error("must be a mapping with " + RPM + " and/or " + TPM);
-      }
-      entry.allowOnly(RPM, TPM);
-      if (name.isBlank()) {
-        throw entry.error("the name must not be empty");
-      }
-      if (out.put(id.apply(entry, name), quota(entry)) != null) {
-        throw entry.error("listed twice");
-      }
-    }
-    return out;
-  }
-
-  /** Keys are named by their SHA-256, like {@code keys[].sha256}: never by the key itself. */
-  private static String keyId(Node entry, String name) {
-    String hex = name.trim().toLowerCase(Locale.ROOT);
-    if (!hex.matches("[0-9a-f]{64}")) {
-      throw entry.error("name a key by its SHA-256 in hex (64 digits), was '" + name + "'");
-    }
-    return hex;
+    return new RateLimitConfig(limits, redis);
   }
 
   private static Redis redis(Node r) {

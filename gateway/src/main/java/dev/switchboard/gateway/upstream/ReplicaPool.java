@@ -5,6 +5,7 @@ import dev.switchboard.core.Randomness;
 import dev.switchboard.core.balance.Balancer;
 import dev.switchboard.core.balance.BalancerOptions;
 import dev.switchboard.core.balance.Balancers;
+import dev.switchboard.core.balance.ShortestExpectedDelayBalancer;
 import dev.switchboard.core.replica.Replica;
 import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.replica.ReplicaState;
@@ -36,10 +37,16 @@ public final class ReplicaPool {
     List<UpstreamReplica> list = new ArrayList<>();
     for (int i = 0; i < config.replicas().size(); i++) {
       GatewayConfig.Upstream u = config.replicas().get(i);
-      list.add(new UpstreamReplica(new Replica(u.id(), i, u.weight(), clock, decay), u.host(), u.port()));
+      Replica replica =
+          new Replica(u.id(), i, u.weight(), clock, decay, learnsServiceRate(config.balancer()));
+      list.add(new UpstreamReplica(replica, u.host(), u.port()));
     }
     this.replicas = List.copyOf(list);
     refresh();
+  }
+
+  private static boolean learnsServiceRate(String balancer) {
+    return balancer.equals(ShortestExpectedDelayBalancer.NAME);
   }
 
   public String name() {

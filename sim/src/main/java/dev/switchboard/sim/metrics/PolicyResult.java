@@ -8,7 +8,8 @@ import java.util.Map;
  *
  * @param policy the policy's name
  * @param completed requests that finished
- * @param rejected requests that could not be placed (no routable replica, or shed)
+ * @param rejected requests not served: no routable replica, shed by the admission queue, or rate
+ *     limited
  * @param latencyMs end-to-end latency
  * @param ttftMs time to first token (for the service-time model: to the whole response)
  * @param interTokenMs time between tokens of a stream (step model only; empty otherwise)
@@ -37,8 +38,14 @@ public record PolicyResult(
     TimeSeries series,
     Map<String, TierResult> byTier) {
 
-  /** Per-tier summaries. */
-  public record TierResult(long completed, long rejected, Percentiles latencyMs, Percentiles ttftMs) {}
+  /**
+   * Per-tier summaries.
+   *
+   * @param rejected shed by the admission queue (503) or refused by a replica
+   * @param rateLimited refused by a rate limit (429)
+   */
+  public record TierResult(
+      long completed, long rejected, long rateLimited, Percentiles latencyMs, Percentiles ttftMs) {}
 
   public double maxUtilization() {
     double m = 0;

@@ -68,6 +68,13 @@ public final class RunMetrics {
     lastEvent = Math.max(lastEvent, now);
   }
 
+  /** Refused by a rate limit (a 429 live). */
+  public void onRateLimited(SimRequest r, long now) {
+    rejected++;
+    tier(r).rateLimited++;
+    lastEvent = Math.max(lastEvent, now);
+  }
+
   public void onComplete(SimRequest r) {
     long now = r.completedNanos();
     long e2e = now - r.arrivalNanos();
@@ -143,7 +150,8 @@ public final class RunMetrics {
         (name, t) ->
             byTier.put(
                 name,
-                new PolicyResult.TierResult(t.completed, t.rejected, summary(t.latency), summary(t.ttft))));
+                new PolicyResult.TierResult(
+                    t.completed, t.rejected, t.rateLimited, summary(t.latency), summary(t.ttft))));
     return new PolicyResult(
         policy,
         completed,
@@ -218,5 +226,6 @@ public final class RunMetrics {
     final Histogram ttft = histogram();
     long completed;
     long rejected;
+    long rateLimited;
   }
 }

@@ -73,6 +73,7 @@ public final class JsonReport {
                 ObjectNode tn = tiers.putObject(name);
                 tn.put("completed", t.completed());
                 tn.put("shed", t.rejected());
+                tn.put("rate_limited", t.rateLimited());
                 tn.set("latency_ms", percentiles(t.latencyMs()));
                 tn.set("ttft_ms", percentiles(t.ttftMs()));
               });

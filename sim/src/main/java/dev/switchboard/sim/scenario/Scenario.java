@@ -2,6 +2,8 @@ package dev.switchboard.sim.scenario;
 
 import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.config.Node;
+import dev.switchboard.config.RateLimitsConfig;
+import dev.switchboard.core.ratelimit.RateLimits;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,6 +40,7 @@ import java.util.Set;
  * metrics_interval_ms: 100    # how often replicas' load reports are scraped
  * balancer: {decay_s: 10, llm_aware: {queue: 1, kv_cache: 1, in_flight: 1}}
  * admission: {tiers: [...], max_queued: 1000, max_in_flight: 1}   # optional: the gateway's queue
+ * ratelimit: {requests_per_minute: 60, tiers: {free: {tokens_per_minute: 50000}}}   # optional; per tenant
  * </pre>
  */
 public record Scenario(
@@ -52,7 +55,8 @@ public record Scenario(
     long metricsIntervalNanos,
     Duration decay,
     BalancerOptions balancerOptions,
-    AdmissionConfig admission) {
+    AdmissionConfig admission,
+    RateLimits rateLimits) {
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -82,7 +86,7 @@ public record Scenario(
   public static Scenario parse(Node root) {
     root.allowOnly(
         "name", "description", "seed", "policies", "replicas", "model", "workload", "streaming",
-        "metrics_interval_ms", "balancer", "admission");
+        "metrics_interval_ms", "balancer", "admission", "ratelimit");
     String name = root.string("name");
     String description = root.string("description", "");
     long seed = root.integer("seed", 1);
@@ -118,9 +122,15 @@ public record Scenario(
         }
       }
     }
+    Node limits = root.get("ratelimit");
+    RateLimits rateLimits = null;
+    if (!limits.isMissing()) {
+      limits.allowOnly(RateLimitsConfig.RPM, RateLimitsConfig.TPM, "tiers");
+      rateLimits = RateLimitsConfig.parseLimits(limits, false);
+    }
     return new Scenario(
         name, description, seed, List.copyOf(policies), replicas, model, workload, streaming,
-        interval, decay, options, admission);
+        interval, decay, options, admission, rateLimits);
   }
 
   private static List<ReplicaSpec> parseReplicas(Node root) {
@@ -171,13 +181,13 @@ public record Scenario(
   public Scenario withWorkload(WorkloadSpec w) {
     return new Scenario(
         name, description, seed, policies, replicas, model, w, streaming, metricsIntervalNanos, decay,
-        balancerOptions, admission);
+        balancerOptions, admission, rateLimits);
   }
 
   public Scenario withSeed(long newSeed) {
     return new Scenario(
         name, description, newSeed, policies, replicas, model, workload, streaming, metricsIntervalNanos,
-        decay, balancerOptions, admission);
+        decay, balancerOptions, admission, rateLimits);
   }
 
   /** Replaces the policy list; each name is checked. */
@@ -193,6 +203,6 @@ public record Scenario(
     }
     return new Scenario(
         name, description, seed, List.copyOf(names), replicas, model, workload, streaming,
-        metricsIntervalNanos, decay, balancerOptions, admission);
+        metricsIntervalNanos, decay, balancerOptions, admission, rateLimits);
   }
 }

@@ -360,7 +360,7 @@ class HtmlReportTest {
 
   private static TierResult tier(long completed) {
     return new TierResult(
-        completed, 1, new Percentiles(completed, 100, 90, 300, 700, 900),
+        completed, 1, 0, new Percentiles(completed, 100, 90, 300, 700, 900),
         new Percentiles(completed, 20, 15, 40, 60, 80));
   }
 

@@ -1,0 +1,93 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.core.Clock;
+import dev.switchboard.core.ratelimit.Quota;
+import dev.switchboard.core.ratelimit.RateLimits;
+import dev.switchboard.gateway.ratelimit.GatewayRateLimiter;
+import dev.switchboard.gateway.ratelimit.OnOutage;
+import dev.switchboard.gateway.ratelimit.RateLimitConfig;
+import dev.switchboard.gateway.ratelimit.RedisBucketStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Redis-backed rate-limit decisions per second from one gateway process: {@code concurrency}
+ * decisions in flight at once (as a gateway's event loops have), over {@code keys} API keys, for a
+ * fixed time. Baseline from the same run: bare Lettuce {@code INCR} round trips at the same
+ * concurrency on the same server — what one Redis command costs here.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar dev.switchboard.bench.RedisRateLimitLoad redis://127.0.0.1:PORT [seconds] [concurrency] [keys]}
+ */
+public final class RedisRateLimitLoad {
+  private RedisRateLimitLoad() {}
+
+  public static void main(String[] args) throws Exception {
+    String uri = args[0];
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 256;
+    int keys = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
+    String[] ids = new String[keys];
+    for (int k = 0; k < keys; k++) {
+      ids[k] = String.format("%064x", k);
+    }
+
+    RedisClient client = RedisClient.create(uri);
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      var async = c.async();
+      run("warm-up: bare INCR", 3, concurrency, n -> async.incr("bench:" + (n % keys)).toCompletableFuture());
+      double bare = run("bare Lettuce INCR", seconds, concurrency, n -> async.incr("bench:" + (n % keys)).toCompletableFuture());
+
+      // High enough that every decision admits; Bucket4j refills at most one token per nanosecond.
+    Quota huge = new Quota(1_000_000_000L, 1_000_000_000L);
+      RateLimits limits = new RateLimits(huge, Map.of("vip", huge), Map.of());
+      RateLimitConfig.Redis redis = new RateLimitConfig.Redis(uri, 1, OnOutage.FAIL_CLOSED, Duration.ofSeconds(2));
+      RedisBucketStore store = RedisBucketStore.connect(uri, Duration.ofSeconds(2));
+      try (GatewayRateLimiter limiter = GatewayRateLimiter.shared(limits, store, redis, Clock.system())) {
+        run("warm-up: decisions", 3, concurrency, n -> limiter.acquire(ids[(int) (n % keys)], "vip", 300).toCompletableFuture());
+        double decisions =
+            run("rate-limit decisions (key+tier, requests+tokens)", seconds, concurrency,
+                n -> limiter.acquire(ids[(int) (n % keys)], "vip", 300).toCompletableFuture());
+        System.out.printf("decisions / bare INCR = %.2f; fallback decisions: %d%n", decisions / bare, limiter.fallbackDecisions());
+      } finally {
+        store.close();
+      }
+    } finally {
+      client.shutdown();
+    }
+  }
+
+  interface Op {
+    java.util.concurrent.CompletableFuture<?> start(long n);
+  }
+
+  private static double run(String name, int seconds, int concurrency, Op op) throws InterruptedException {
+    Semaphore slots = new Semaphore(concurrency);
+    AtomicLong done = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    long end = System.nanoTime() + seconds * 1_000_000_000L;
+    long n = 0;
+    long start = System.nanoTime();
+    while (System.nanoTime() < end) {
+      slots.acquire();
+      op.start(n++)
+          .whenComplete(
+              (r, e) -> {
+                if (e != null) {
+                  failed.incrementAndGet();
+                }
+                done.incrementAndGet();
+                slots.release();
+              });
+    }
+    slots.acquire(concurrency);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    double rate = done.get() / elapsed;
+    System.out.printf("%-50s %,12.0f /s  (%d failed)%n", name, rate, failed.get());
+    return rate;
+  }
+}
