@@ -25,8 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Local rate-limit decisions per second on one thread: the full decision (key and tier, requests
- * and tokens: four buckets, all-or-nothing) against the baseline of one bare Bucket4j
- * {@code tryConsume}. Limits are generous so every decision admits, the common case.
+ * and tokens: four buckets, all-or-nothing), a decision with one requests-per-minute limit, and the
+ * baseline of one bare Bucket4j {@code tryConsume}. Limits are generous so every decision admits,
+ * the common case.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -36,6 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class RateLimiterBenchmark {
   private RateLimiter limiter;
+  private RateLimiter requestsOnly;
   private Bucket bare;
   private long i;
 
@@ -45,6 +47,9 @@ public class RateLimiterBenchmark {
     Quota huge = new Quota(1_000_000_000L, 1_000_000_000L);
     limiter =
         new RateLimiter(new RateLimits(huge, Map.of("vip", huge), Map.of()), new InMemoryBucketStore(Clock.system()));
+    requestsOnly =
+        new RateLimiter(
+            new RateLimits(new Quota(1_000_000_000L, 0), Map.of(), Map.of()), new InMemoryBucketStore(Clock.system()));
     bare =
         Bucket.builder()
             .addLimit(Bandwidth.builder().capacity(1_000_000_000L).refillGreedy(1_000_000_000L, Duration.ofMinutes(1)).build())
@@ -56,6 +61,12 @@ public class RateLimiterBenchmark {
   public Admission decision() {
     // 16 keys, so the lookups are not all one cache line.
     return limiter.acquireNow(KEYS[(int) (i++ & 15)], "vip", 300);
+  }
+
+  /** The common setup: one requests-per-minute limit per key, one bucket. */
+  @Benchmark
+  public Admission decisionRequestsPerKeyOnly() {
+    return requestsOnly.acquireNow(KEYS[(int) (i++ & 15)], "vip", 300);
   }
 
   @Benchmark

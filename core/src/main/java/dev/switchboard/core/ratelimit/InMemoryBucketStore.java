@@ -58,6 +58,11 @@ public final class InMemoryBucketStore implements BucketStore {
     }
 
     @Override
+    public ConsumptionProbe tryConsumeNow(long tokens) {
+      return bucket.tryConsumeAndReturnRemaining(tokens);
+    }
+
+    @Override
     public CompletionStage<Void> refund(long tokens) {
       bucket.addTokens(tokens);
       return CompletableFuture.completedFuture(null);

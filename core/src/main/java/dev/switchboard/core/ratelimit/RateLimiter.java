@@ -8,6 +8,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Admits a request only if every limit that applies lets it through: the key's requests and tokens
@@ -26,8 +28,11 @@ import java.util.concurrent.CompletionStage;
 public final class RateLimiter {
   private static final double NANOS_PER_MINUTE = 60e9;
 
+  private static final int MAX_PLANS = 100_000;
+
   private final RateLimits limits;
   private final BucketStore store;
+  private final ConcurrentMap<String, ConcurrentMap<String, Plan>> plans = new ConcurrentHashMap<>();
 
   public RateLimiter(RateLimits limits, BucketStore store) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -60,18 +65,13 @@ public final class RateLimiter {
       throw new IllegalArgumentException("estimated tokens must be >= 0, was " + estimatedTokens);
     }
     long reserve = Math.max(1, estimatedTokens);
-    Quota key = limits.forKey(keyId);
-    Quota tierQuota = limits.forTier(tier);
-    List<Check> checks = new ArrayList<>(4);
-    add(checks, LimitedBy.KEY_REQUESTS, "rpm:", key.requestsPerMinute(), ":key:" + keyId, 1);
-    add(checks, LimitedBy.KEY_TOKENS, "tpm:", key.tokensPerMinute(), ":key:" + keyId, reserve);
-    add(checks, LimitedBy.TIER_REQUESTS, "rpm:", tierQuota.requestsPerMinute(), ":tier:" + tier, 1);
-    add(checks, LimitedBy.TIER_TOKENS, "tpm:", tierQuota.tokensPerMinute(), ":tier:" + tier, reserve);
-
+    Plan plan = plan(keyId, tier);
+    List<Check> checks = plan.checks(reserve);
     CompletableFuture<?>[] probes = new CompletableFuture<?>[checks.size()];
     for (int i = 0; i < probes.length; i++) {
       Check c = checks.get(i);
-      probes[i] = c.probe = c.bucket.tryConsume(c.amount).toCompletableFuture();
+      CompletableFuture<ConsumptionProbe> f = c.bucket.tryConsume(c.amount).toCompletableFuture();
+      probes[i] = f.thenAccept(p -> c.result = p);
     }
     return CompletableFuture.allOf(probes).handle((done, error) -> decide(checks, reserve, error));
   }
@@ -83,11 +83,70 @@ public final class RateLimiter {
    * @throws IllegalStateException if the store did not answer at once
    */
   public Admission acquireNow(String keyId, String tier, long estimatedTokens) {
-    CompletableFuture<Admission> f = acquire(keyId, tier, estimatedTokens).toCompletableFuture();
-    if (!f.isDone()) {
-      throw new IllegalStateException("the bucket store did not answer at once; use acquire()");
+    if (estimatedTokens < 0) {
+      throw new IllegalArgumentException("estimated tokens must be >= 0, was " + estimatedTokens);
     }
-    return f.join();
+    long reserve = Math.max(1, estimatedTokens);
+    List<Check> checks = plan(keyId, tier).checks(reserve);
+    // Synchronous all the way: no stage per bucket, which is most of a local decision's cost.
+    for (int i = 0; i < checks.size(); i++) {
+      Check c = checks.get(i);
+      c.result = c.bucket.tryConsumeNow(c.amount);
+      if (c.result == null) {
+        throw new IllegalStateException("the bucket store did not answer at once; use acquire()");
+      }
+    }
+    return decide(checks, reserve, null);
+  }
+
+  /**
+   * The buckets that apply to a key in a tier, resolved once: a decision then looks up two maps
+   * instead of building and looking up four bucket names.
+   */
+  private Plan plan(String keyId, String tier) {
+    Objects.requireNonNull(keyId, "keyId");
+    Objects.requireNonNull(tier, "tier");
+    ConcurrentMap<String, Plan> byTier = plans.get(keyId);
+    if (byTier == null) {
+      if (plans.size() >= MAX_PLANS) {
+        // Keys come and go; a bounded cache forgets them all rather than grow without end.
+        plans.clear();
+      }
+      byTier = plans.computeIfAbsent(keyId, k -> new ConcurrentHashMap<>(4));
+    }
+    Plan plan = byTier.get(tier);
+    if (plan == null) {
+      plan = byTier.computeIfAbsent(tier, t -> newPlan(keyId, t));
+    }
+    return plan;
+  }
+
+  private Plan newPlan(String keyId, String tier) {
+    Quota key = limits.forKey(keyId);
+    Quota tierQuota = limits.forTier(tier);
+    List<Check> template = new ArrayList<>(4);
+    add(template, LimitedBy.KEY_REQUESTS, "rpm:", key.requestsPerMinute(), ":key:" + keyId, 1);
+    add(template, LimitedBy.KEY_TOKENS, "tpm:", key.tokensPerMinute(), ":key:" + keyId, 0);
+    add(template, LimitedBy.TIER_REQUESTS, "rpm:", tierQuota.requestsPerMinute(), ":tier:" + tier, 1);
+    add(template, LimitedBy.TIER_TOKENS, "tpm:", tierQuota.tokensPerMinute(), ":tier:" + tier, 0);
+    return new Plan(template);
+  }
+
+  /** The buckets of one key in one tier; a fresh set of checks per decision. */
+  private static final class Plan {
+    private final Check[] template;
+
+    Plan(List<Check> template) {
+      this.template = template.toArray(new Check[0]);
+    }
+
+    List<Check> checks(long reserve) {
+      List<Check> out = new ArrayList<>(template.length);
+      for (Check t : template) {
+        out.add(new Check(t.kind, t.limit, t.kind.tokens() ? reserve : 1, t.bucket));
+      }
+      return out;
+    }
   }
 
   private void add(List<Check> checks, LimitedBy kind, String prefix, long limit, String owner, long amount) {
@@ -173,7 +232,8 @@ public final class RateLimiter {
     final long limit;
     final long amount;
     final TokenBucket bucket;
-    CompletableFuture<ConsumptionProbe> probe;
+    /** The bucket's answer; null while it is asked, or when it could not be asked. */
+    ConsumptionProbe result;
     boolean refunded;
 
     Check(LimitedBy kind, long limit, long amount, TokenBucket bucket) {
@@ -184,20 +244,20 @@ public final class RateLimiter {
     }
 
     boolean consumed() {
-      return probe.isDone() && !probe.isCompletedExceptionally() && probe.join().isConsumed();
+      return result != null && result.isConsumed();
     }
 
     long waitNanos() {
-      return probe.join().getNanosToWaitForRefill();
+      return result.getNanosToWaitForRefill();
     }
 
     long remaining() {
-      long left = probe.join().getRemainingTokens();
+      long left = result.getRemainingTokens();
       return refunded ? Math.min(limit, left + amount) : left;
     }
 
     long reset() {
-      long reset = probe.join().getNanosToWaitForReset();
+      long reset = result.getNanosToWaitForReset();
       // A given-back amount no longer needs refilling.
       return refunded ? Math.max(0, reset - Math.round(amount * NANOS_PER_MINUTE / limit)) : reset;
     }

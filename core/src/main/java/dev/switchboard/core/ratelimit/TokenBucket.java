@@ -17,6 +17,14 @@ public interface TokenBucket {
   CompletionStage<ConsumptionProbe> tryConsume(long tokens);
 
   /**
+   * {@link #tryConsume} answered at once, for a store that can (a local one); null for one that
+   * cannot, and then nothing was taken.
+   */
+  default ConsumptionProbe tryConsumeNow(long tokens) {
+    return null;
+  }
+
+  /**
    * Gives back tokens taken earlier (Bucket4j {@code addTokens}): never beyond capacity, so a late
    * refund cannot create a burst larger than the limit.
    */
