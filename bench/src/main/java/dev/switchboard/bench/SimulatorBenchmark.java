@@ -1,10 +1,8 @@
 package dev.switchboard.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.sim.Simulation;
 import dev.switchboard.sim.metrics.PolicyResult;
-import dev.switchboard.config.Node;
+import dev.switchboard.config.Yaml;
 import dev.switchboard.sim.scenario.Scenario;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -63,7 +61,7 @@ public class SimulatorBenchmark {
           output_tokens: {dist: lognormal, median: 128, sigma: 0.8, max: 2000}
         """
             .formatted(modelYaml, requests);
-    scenario = Scenario.parse(new Node(new ObjectMapper(new YAMLFactory()).readTree(yaml), ""));
+    scenario = Scenario.parse(Yaml.parse(yaml));
   }
 
   @Benchmark

@@ -1,8 +1,6 @@
 package dev.switchboard.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.switchboard.config.Node;
+import dev.switchboard.config.Yaml;
 import dev.switchboard.core.balance.Balancers;
 import dev.switchboard.core.replica.Replica;
 import dev.switchboard.gateway.Gateway;
@@ -86,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private GatewayConfig config(List<ReplicaServer> replicas) throws Exception {
+  private GatewayConfig config(List<ReplicaServer> replicas) {
     StringBuilder yaml = new StringBuilder();
     yaml.append("listen: {data: {port: ").append(port).append("}, admin: {port: ").append(adminPort).append("}}\n");
     yaml.append("pools:\n  - name: demo\n    models: [").append(MODEL).append("]\n");
@@ -106,7 +104,7 @@ final class DemoCommand implements Callable<Integer> {
           - {key: sk-demo-admin, tenant: demo-ops, tier: vip, admin: true}
         timeouts: {drain_s: 5}
         """);
-    return GatewayConfig.parse(new Node(new ObjectMapper(new YAMLFactory()).readTree(yaml.toString()), ""));
+    return GatewayConfig.parse(Yaml.parse(yaml.toString()));
   }
 
   private void printWelcome(Gateway gateway, List<ReplicaServer> replicas) {

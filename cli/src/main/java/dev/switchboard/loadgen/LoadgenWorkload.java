@@ -1,20 +1,14 @@
 package dev.switchboard.loadgen;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Node;
+import dev.switchboard.config.Yaml;
 import dev.switchboard.sim.workload.Workload;
 import dev.switchboard.sim.workload.WorkloadSpec;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -36,7 +30,6 @@ public final class LoadgenWorkload {
   /** A scenario's default seed, so a scenario file replays as {@code simulate} runs it. */
   private static final long DEFAULT_SEED = 1;
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final WorkloadSpec spec;
@@ -181,18 +174,9 @@ public final class LoadgenWorkload {
   }
 
   private static JsonNode read(Path file) {
-    try {
-      return YAML.readTree(Files.readString(file));
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("--workload", "no such file: " + file);
-    } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
-      String where = file + (loc != null && loc.getLineNr() > 0 ? ":" + loc.getLineNr() : "");
-      throw new ConfigException(where, "not valid YAML: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new ConfigException("--workload", "cannot read " + file + ": " + e.getMessage());
-    }
+    return Yaml.readFile(file).json();
   }
+
 
   private static void validateNumbers(Options o) {
     if (o.rate() != null && (!(o.rate() > 0) || o.rate().isInfinite())) {

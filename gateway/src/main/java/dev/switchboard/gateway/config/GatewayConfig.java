@@ -1,22 +1,15 @@
 package dev.switchboard.gateway.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Node;
+import dev.switchboard.config.Yaml;
 import dev.switchboard.core.balance.BalancerOptions;
 import dev.switchboard.core.balance.Balancers;
 import dev.switchboard.gateway.auth.ApiKey;
 import dev.switchboard.gateway.ratelimit.RateLimitConfig;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,8 +34,6 @@ public record GatewayConfig(
     HealthConfig health,
     AdmissionConfig admission,
     RateLimitConfig rateLimit) {
-
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   /** Where a server listens. */
   public record Listener(String host, int port) {}
@@ -83,23 +74,9 @@ public record GatewayConfig(
       double maxEjectedPercent) {}
 
   public static GatewayConfig load(Path file) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(Files.readString(file));
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(file.toString(), "no such file");
-    } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
-      String where = file + (loc != null && loc.getLineNr() > 0 ? ":" + loc.getLineNr() : "");
-      throw new ConfigException(where, "not valid YAML: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new ConfigException(file.toString(), "cannot read: " + e.getMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw new ConfigException(file.toString(), "must be a YAML mapping");
-    }
-    return parse(new Node(root, ""));
+    return parse(Yaml.readFile(file));
   }
+
 
   public static GatewayConfig parse(Node root) {
     root.allowOnly(

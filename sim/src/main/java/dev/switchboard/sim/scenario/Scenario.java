@@ -2,21 +2,14 @@ package dev.switchboard.sim.scenario;
 
 import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.config.Node;
+import dev.switchboard.config.Yaml;
 import dev.switchboard.config.RateLimitsConfig;
 import dev.switchboard.core.ratelimit.RateLimits;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.core.balance.BalancerOptions;
 import dev.switchboard.sim.model.ReplicaModelSpec;
 import dev.switchboard.sim.model.StepModelSpec;
 import dev.switchboard.sim.policy.Policies;
 import dev.switchboard.sim.workload.WorkloadSpec;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,30 +51,14 @@ public record Scenario(
     AdmissionConfig admission,
     RateLimits rateLimits) {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
   /**
    * Reads and validates a scenario file. A relative trace path in it is relative to the working
    * directory, like one given with {@code --trace}: scenarios are run from the repository root.
    */
   public static Scenario load(Path file) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(Files.readString(file));
-    } catch (NoSuchFileException e) {
-      throw new ScenarioException(file.toString(), "no such file");
-    } catch (JsonProcessingException e) {
-      JsonLocation loc = e.getLocation();
-      String where = file + (loc != null && loc.getLineNr() > 0 ? ":" + loc.getLineNr() : "");
-      throw new ScenarioException(where, "not valid YAML: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new ScenarioException(file.toString(), "cannot read: " + e.getMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw new ScenarioException(file.toString(), "must be a YAML mapping");
-    }
-    return parse(new Node(root, ""));
+    return parse(Yaml.readFile(file));
   }
+
 
   public static Scenario parse(Node root) {
     root.allowOnly(
