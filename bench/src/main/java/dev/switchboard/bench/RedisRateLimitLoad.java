@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * fixed time. Baseline from the same run: bare Lettuce {@code INCR} round trips at the same
  * concurrency on the same server — what one Redis command costs here.
  *
- * <p>Usage: {@code java -cp benchmarks.jar dev.switchboard.bench.RedisRateLimitLoad redis://127.0.0.1:PORT [seconds] [concurrency] [keys]}
+ * <p>Usage: {@code java -cp benchmarks.jar dev.switchboard.bench.RedisRateLimitLoad
+ * redis://127.0.0.1:PORT [seconds] [concurrency] [keys] [limits: 4 or 1]}
  */
 public final class RedisRateLimitLoad {
   private RedisRateLimitLoad() {}
@@ -31,6 +32,7 @@ public final class RedisRateLimitLoad {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 256;
     int keys = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
+    int buckets = args.length > 4 ? Integer.parseInt(args[4]) : 4;
     String[] ids = new String[keys];
     for (int k = 0; k < keys; k++) {
       ids[k] = String.format("%064x", k);
@@ -50,7 +52,7 @@ public final class RedisRateLimitLoad {
       try (GatewayRateLimiter limiter = GatewayRateLimiter.shared(limits, store, redis, Clock.system())) {
         run("warm-up: decisions", 3, concurrency, n -> limiter.acquire(ids[(int) (n % keys)], "vip", 300).toCompletableFuture());
         double decisions =
-            run("rate-limit decisions (key+tier, requests+tokens)", seconds, concurrency,
+            run("rate-limit decisions, " + buckets + (buckets == 1 ? " limit" : " limits"), seconds, concurrency,
                 n -> limiter.acquire(ids[(int) (n % keys)], "vip", 300).toCompletableFuture());
         System.out.printf("decisions / bare INCR = %.2f; fallback decisions: %d%n", decisions / bare, limiter.fallbackDecisions());
       } finally {

@@ -132,7 +132,7 @@ public final class Gateway {
             v ->
                 vertx
                     .createHttpServer()
-                    .requestHandler(new AdminHandler(router))
+                    .requestHandler(new AdminHandler(router, rateLimiter))
                     .listen(config.admin().port(), config.admin().host()))
         .map(
             server -> {

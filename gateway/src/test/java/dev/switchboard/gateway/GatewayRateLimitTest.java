@@ -136,6 +136,9 @@ class GatewayRateLimitTest {
       }
     }
     assertThat(ok).as("9 a minute over 3 peers: 3 on this gateway alone").isEqualTo(3);
+    String admin = h.get(h.gateway.adminPort(), "/admin/replicas", null).body();
+    assertThat(json.readTree(admin).at("/ratelimit/redis_available").asBoolean()).isFalse();
+    assertThat(json.readTree(admin).at("/ratelimit/decisions_without_redis").asLong()).isPositive();
     redis.start();
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(10))

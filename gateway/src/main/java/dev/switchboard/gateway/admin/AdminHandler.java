@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.replica.Replica;
+import dev.switchboard.gateway.ratelimit.GatewayRateLimiter;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.Router;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
@@ -12,14 +13,18 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The admin listener: {@code /healthz} (the process is up), {@code /readyz} (every pool has a
- * routable replica; 503 otherwise) and {@code /admin/replicas} (each replica's state and load).
+ * routable replica; 503 otherwise) and {@code /admin/replicas} (each replica's state and load, each
+ * pool's admission queue, and whether the rate limiter reaches Redis).
  */
 public final class AdminHandler implements Handler<HttpServerRequest> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Router router;
+  /** Null when no rate limit is configured. */
+  private final GatewayRateLimiter rateLimiter;
 
-  public AdminHandler(Router router) {
+  public AdminHandler(Router router, GatewayRateLimiter rateLimiter) {
     this.router = router;
+    this.rateLimiter = rateLimiter;
   }
 
   @Override
@@ -48,6 +53,9 @@ public final class AdminHandler implements Handler<HttpServerRequest> {
       pn.put("name", p.name());
       pn.put("balancer", p.balancer().name());
       pn.putPOJO("models", p.models());
+      if (p.admission() != null) {
+        pn.put("waiting", p.admission().waiting());
+      }
       ArrayNode rs = pn.putArray("replicas");
       for (UpstreamReplica u : p.replicas()) {
         Replica r = u.replica();
@@ -62,6 +70,11 @@ public final class AdminHandler implements Handler<HttpServerRequest> {
             .put("running", r.load().running())
             .put("kv_cache_usage", r.load().kvCacheUsage());
       }
+    }
+    if (rateLimiter != null) {
+      root.putObject("ratelimit")
+          .put("redis_available", rateLimiter.redisAvailable())
+          .put("decisions_without_redis", rateLimiter.fallbackDecisions());
     }
     return root;
   }

@@ -230,7 +230,7 @@ public record GatewayConfig(
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw r.error("url", "not a URL: " + e.getMessage());
+      throw r.error("url", "must look like http://HOST:PORT, was '" + url + "' (" + e.getReason() + ")");
     }
     if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() <= 0) {
       throw r.error("url", "must look like http://HOST:PORT, was '" + url + "'");
