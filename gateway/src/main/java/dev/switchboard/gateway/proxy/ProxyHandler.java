@@ -180,11 +180,14 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
 
   private void readBody(HttpServerRequest req, ApiKey key) {
     String length = req.getHeader("content-length");
+    long declared = -1;
     if (length != null) {
-      long declared;
       try {
         declared = Long.parseLong(length.trim());
       } catch (NumberFormatException e) {
+        declared = -2;
+      }
+      if (declared < 0) {
         OpenAiError.BAD_REQUEST.send(req.response(), "Invalid Content-Length.", null);
         return;
       }
@@ -193,7 +196,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         return;
       }
     }
-    Buffer body = Buffer.buffer(length != null ? Integer.parseInt(length.trim()) : 1024);
+    Buffer body = Buffer.buffer(declared >= 0 ? (int) declared : 1024);
     boolean[] failed = {false};
     req.handler(
         chunk -> {
