@@ -28,8 +28,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -85,6 +85,23 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
   private final long firstByteMs;
   private final TimeoutSweeper timeouts;
   private final int maxBodyBytes;
+
+  private static final int DEPOSIT_BATCH = 16;
+  /** Requests since this event loop last paid into the retry budget (one handler per loop). */
+  private int requestsSinceDeposit;
+
+  /**
+   * Keys this event loop has already checked, so a client's key is hashed once rather than on every
+   * request. Bounded: cleared when full. Holds only keys that exist (a wrong key is never cached).
+   */
+  private final HashMap<String, ApiKey> knownKeys = new HashMap<>();
+
+  private static final int KNOWN_KEYS_MAX = 4096;
+
+  /** Output tokens assumed for the rate limiter's reservation when a request gives no max_tokens. */
+  static final int DEFAULT_MAX_TOKENS = 256;
+
+  private static final ApiKey ANONYMOUS = new ApiKey(new byte[32], "anonymous", "standard", false);
 
   public ProxyHandler(
       HttpClient client,
@@ -160,23 +177,6 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
     return key;
   }
-
-  private static final int DEPOSIT_BATCH = 16;
-  /** Requests since this event loop last paid into the retry budget (one handler per loop). */
-  private int requestsSinceDeposit;
-
-  /**
-   * Keys this event loop has already checked, so a client's key is hashed once rather than on every
-   * request. Bounded: cleared when full. Holds only keys that exist (a wrong key is never cached).
-   */
-  private final java.util.HashMap<String, ApiKey> knownKeys = new java.util.HashMap<>();
-
-  private static final int KNOWN_KEYS_MAX = 4096;
-
-  /** Output tokens assumed for the rate limiter's reservation when a request gives no max_tokens. */
-  static final int DEFAULT_MAX_TOKENS = 256;
-
-  private static final ApiKey ANONYMOUS = new ApiKey(new byte[32], "anonymous", "standard", false);
 
   private void readBody(HttpServerRequest req, ApiKey key) {
     String length = req.getHeader("content-length");
@@ -476,16 +476,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       Replica replica = pick.replica();
       UpstreamReplica upstream = pool.get(replica.index());
       long stamp = replica.onDispatch();
-      RequestOptions options =
-          new RequestOptions()
-              .setMethod(HttpMethod.POST)
-              .setServer(upstream.address())
-              .setHost(upstream.host())
-              .setPort(upstream.port())
-              .setURI(req.uri());
-      copyRequestHeaders(req.headers(), options);
       client
-          .request(options)
+          .request(HttpMethod.POST, upstream.port(), upstream.host(), req.uri())
           .onComplete(
               ar -> {
                 if (ar.failed()) {
@@ -493,6 +485,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
                   return;
                 }
                 HttpClientRequest creq = ar.result();
+                copyRequestHeaders(req.headers(), creq.headers());
                 upstreamRequest = creq;
                 sentAt = System.nanoTime();
                 lastActivity = -1;
@@ -652,10 +645,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  private static void copyRequestHeaders(MultiMap from, RequestOptions to) {
+  private static void copyRequestHeaders(MultiMap from, MultiMap to) {
     for (Map.Entry<String, String> h : from) {
       if (!notForwarded(h.getKey())) {
-        to.addHeader(h.getKey(), h.getValue());
+        to.add(h.getKey(), h.getValue());
       }
     }
   }

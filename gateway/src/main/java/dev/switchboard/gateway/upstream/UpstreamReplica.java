@@ -1,20 +1,17 @@
 package dev.switchboard.gateway.upstream;
 
 import dev.switchboard.core.replica.Replica;
-import io.vertx.core.net.SocketAddress;
 
 /** A replica the gateway forwards to: the core's view of it plus where it listens. */
 public final class UpstreamReplica {
   private final Replica replica;
   private final String host;
   private final int port;
-  private final SocketAddress address;
 
   public UpstreamReplica(Replica replica, String host, int port) {
     this.replica = replica;
     this.host = host;
     this.port = port;
-    this.address = SocketAddress.inetSocketAddress(port, host);
   }
 
   public Replica replica() {
@@ -31,10 +28,6 @@ public final class UpstreamReplica {
 
   public int port() {
     return port;
-  }
-
-  public SocketAddress address() {
-    return address;
   }
 
   @Override
