@@ -16,10 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -160,16 +157,6 @@ final class LoadgenCommand implements Callable<Integer> {
 
   /** A bar on an interactive terminal only; null otherwise (try-with-resources allows null). */
   private ProgressBar progressBar(long expected) {
-    if (quiet || System.console() == null) {
-      return null;
-    }
-    return new ProgressBarBuilder()
-        .setTaskName("loadgen")
-        .setInitialMax(expected)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setConsumer(new ConsoleProgressBarConsumer(System.err))
-        .setUpdateIntervalMillis(250)
-        .continuousUpdate()
-        .build();
+    return ProgressBars.shown(quiet) ? ProgressBars.create("loadgen", expected) : null;
   }
 }

@@ -10,10 +10,7 @@ import dev.switchboard.sim.scenario.ScenarioException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -90,22 +87,14 @@ final class SimulateCommand implements Callable<Integer> {
 
   /** A progress bar on an interactive terminal for runs long enough to wait for. */
   private Simulation.ProgressFactory progressFactory() {
-    if (quiet || System.console() == null) {
+    if (!ProgressBars.shown(quiet)) {
       return Simulation.ProgressFactory.NONE;
     }
     return (policy, expected) -> {
       if (expected >= 0 && expected < PROGRESS_THRESHOLD) {
         return Simulation.Progress.NONE;
       }
-      ProgressBar bar =
-          new ProgressBarBuilder()
-              .setTaskName(policy)
-              .setInitialMax(Math.max(expected, 0))
-              .setStyle(ProgressBarStyle.ASCII)
-              .setConsumer(new ConsoleProgressBarConsumer(System.err))
-              .setUpdateIntervalMillis(250)
-              .continuousUpdate()
-              .build();
+      ProgressBar bar = ProgressBars.create(policy, expected);
       return new Simulation.Progress() {
         @Override
         public void arrivals(long done) {

@@ -526,11 +526,16 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
       retryOrFail(replica, "Could not reach a replica: " + cause.getMessage());
     }
 
-    private void retryOrFail(Replica failed, String message) {
+    /** The next try must go elsewhere. */
+    private void markTried(Replica replica) {
       if (tried == null) {
         tried = new ArrayList<>(2);
       }
-      tried.add(failed);
+      tried.add(replica);
+    }
+
+    private void retryOrFail(Replica failed, String message) {
+      markTried(failed);
       if (attempts < config.retries().maxAttempts() && retryBudget.tryRetry()) {
         attempt();
       } else {
@@ -549,10 +554,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
           creq.reset();
           finished(replica, stamp, false);
           pool.outcomes().onFailure(upstream);
-          if (tried == null) {
-            tried = new ArrayList<>(2);
-          }
-          tried.add(replica);
+          markTried(replica);
           attempt();
           return;
         }
