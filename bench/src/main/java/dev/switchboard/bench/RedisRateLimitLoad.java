@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Redis-backed rate-limit decisions per second from one gateway process: {@code concurrency}
@@ -47,17 +48,30 @@ public final class RedisRateLimitLoad {
       run("warm-up: bare INCR", 3, concurrency, n -> async.incr("bench:" + (n % keys)).toCompletableFuture());
       double bare = run("bare Lettuce INCR", seconds, concurrency, n -> async.incr("bench:" + (n % keys)).toCompletableFuture());
 
-      // High enough that every decision admits; Bucket4j refills at most one token per nanosecond.
-    Quota huge = new Quota(1_000_000_000L, 1_000_000_000L);
-      RateLimits limits = new RateLimits(huge, Map.of("vip", huge), Map.of());
+      // The highest limit Bucket4j takes (a token per nanosecond): every decision admits.
+      long most = 60_000_000_000L;
+      RateLimits limits =
+          buckets == 1
+              ? new RateLimits(new Quota(most, 0), Map.of(), Map.of())
+              : new RateLimits(new Quota(most, most), Map.of("vip", new Quota(most, most)), Map.of());
       RateLimitConfig.Redis redis = new RateLimitConfig.Redis(uri, 1, OnOutage.FAIL_CLOSED, Duration.ofSeconds(2));
       RedisBucketStore store = RedisBucketStore.connect(uri, Duration.ofSeconds(2));
       try (GatewayRateLimiter limiter = GatewayRateLimiter.shared(limits, store, redis, Clock.system())) {
-        run("warm-up: decisions", 3, concurrency, n -> limiter.acquire(ids[(int) (n % keys)], "vip", 300).toCompletableFuture());
-        double decisions =
-            run("rate-limit decisions, " + buckets + (buckets == 1 ? " limit" : " limits"), seconds, concurrency,
-                n -> limiter.acquire(ids[(int) (n % keys)], "vip", 300).toCompletableFuture());
-        System.out.printf("decisions / bare INCR = %.2f; fallback decisions: %d%n", decisions / bare, limiter.fallbackDecisions());
+        LongAdder refused = new LongAdder();
+        Op decide =
+            n -> limiter.acquire(ids[(int) (n % keys)], "vip", 300)
+                .toCompletableFuture()
+                .thenAccept(a -> {
+                  if (!a.allowed()) {
+                    refused.increment();
+                  }
+                });
+        // Bucket4j and Lettuce take a while to be compiled hot.
+        run("warm-up: decisions", 10, concurrency, decide);
+        double decisions = run("rate-limit decisions, " + buckets + (buckets == 1 ? " limit" : " limits"), seconds, concurrency, decide);
+        System.out.printf(
+            "decisions / bare INCR = %.2f; refused: %d; fallback decisions: %d%n",
+            decisions / bare, refused.sum(), limiter.fallbackDecisions());
       } finally {
         store.close();
       }

@@ -3,8 +3,8 @@ package dev.switchboard.core.ratelimit;
 import java.util.Objects;
 
 /**
- * The answer to one request: the decision, and when it was admitted, the reservation to settle with
- * the real usage ({@link Reservation#NONE} otherwise).
+ * The answer to one request: the decision, and when it was admitted under a token limit, the
+ * reservation to settle with the real usage ({@link Reservation#NONE} otherwise).
  */
 public record Admission(RateDecision decision, Reservation reservation) {
 

@@ -32,7 +32,7 @@ public final class RateLimiter {
 
   private final RateLimits limits;
   private final BucketStore store;
-  private final ConcurrentMap<String, ConcurrentMap<String, Plan>> plans = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Plan> plans = new ConcurrentHashMap<>();
 
   public RateLimiter(RateLimits limits, BucketStore store) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -59,207 +59,211 @@ public final class RateLimiter {
    *     back whatever was taken (as far as the store allows)
    */
   public CompletionStage<Admission> acquire(String keyId, String tier, long estimatedTokens) {
-    Objects.requireNonNull(keyId, "keyId");
-    Objects.requireNonNull(tier, "tier");
-    if (estimatedTokens < 0) {
-      throw new IllegalArgumentException("estimated tokens must be >= 0, was " + estimatedTokens);
-    }
-    long reserve = Math.max(1, estimatedTokens);
+    long reserve = reserve(estimatedTokens);
     Plan plan = plan(keyId, tier);
-    List<Check> checks = plan.checks(reserve);
-    CompletableFuture<?>[] probes = new CompletableFuture<?>[checks.size()];
-    for (int i = 0; i < probes.length; i++) {
-      Check c = checks.get(i);
-      CompletableFuture<ConsumptionProbe> f = c.bucket.tryConsume(c.amount).toCompletableFuture();
-      probes[i] = f.thenAccept(p -> c.result = p);
+    Limit[] limits = plan.limits;
+    ConsumptionProbe[] probes = new ConsumptionProbe[limits.length];
+    CompletableFuture<?>[] asked = new CompletableFuture<?>[limits.length];
+    for (int i = 0; i < limits.length; i++) {
+      int at = i;
+      asked[i] =
+          limits[i].bucket.tryConsume(limits[i].amount(reserve)).toCompletableFuture().thenAccept(p -> probes[at] = p);
     }
-    return CompletableFuture.allOf(probes).handle((done, error) -> decide(checks, reserve, error));
+    return CompletableFuture.allOf(asked).handle((done, error) -> decide(plan, probes, reserve, error));
   }
 
   /**
    * {@link #acquire} for a store that answers at once, like {@link InMemoryBucketStore}: the
-   * simulator's way in.
+   * simulator's way in, and the gateway's when its limits are its own.
    *
    * @throws IllegalStateException if the store did not answer at once
    */
   public Admission acquireNow(String keyId, String tier, long estimatedTokens) {
-    if (estimatedTokens < 0) {
-      throw new IllegalArgumentException("estimated tokens must be >= 0, was " + estimatedTokens);
-    }
-    long reserve = Math.max(1, estimatedTokens);
-    List<Check> checks = plan(keyId, tier).checks(reserve);
-    // Synchronous all the way: no stage per bucket, which is most of a local decision's cost.
-    for (int i = 0; i < checks.size(); i++) {
-      Check c = checks.get(i);
-      c.result = c.bucket.tryConsumeNow(c.amount);
-      if (c.result == null) {
+    long reserve = reserve(estimatedTokens);
+    Plan plan = plan(keyId, tier);
+    Limit[] limits = plan.limits;
+    // Synchronous all the way: no stage per bucket, which would be most of a local decision's cost.
+    ConsumptionProbe[] probes = new ConsumptionProbe[limits.length];
+    for (int i = 0; i < limits.length; i++) {
+      probes[i] = limits[i].bucket.tryConsumeNow(limits[i].amount(reserve));
+      if (probes[i] == null) {
         throw new IllegalStateException("the bucket store did not answer at once; use acquire()");
       }
     }
-    return decide(checks, reserve, null);
+    return decide(plan, probes, reserve, null);
+  }
+
+  /** At least one token, so that a caller out of tokens is refused although the request's size is unknown. */
+  private static long reserve(long estimatedTokens) {
+    if (estimatedTokens < 0) {
+      throw new IllegalArgumentException("estimated tokens must be >= 0, was " + estimatedTokens);
+    }
+    return Math.max(1, estimatedTokens);
   }
 
   /**
-   * The buckets that apply to a key in a tier, resolved once: a decision then looks up two maps
-   * instead of building and looking up four bucket names.
+   * The buckets that apply to a key in a tier, resolved once: a decision then looks up one map
+   * instead of building and looking up four bucket names. A key has one tier in practice, so the
+   * map holds the key's latest plan; a key seen in another tier gets a new plan (its buckets live
+   * on in the store, so nothing is lost).
    */
   private Plan plan(String keyId, String tier) {
     Objects.requireNonNull(keyId, "keyId");
     Objects.requireNonNull(tier, "tier");
-    ConcurrentMap<String, Plan> byTier = plans.get(keyId);
-    if (byTier == null) {
-      if (plans.size() >= MAX_PLANS) {
-        // Keys come and go; a bounded cache forgets them all rather than grow without end.
-        plans.clear();
-      }
-      byTier = plans.computeIfAbsent(keyId, k -> new ConcurrentHashMap<>(4));
+    Plan plan = plans.get(keyId);
+    if (plan != null && plan.tier.equals(tier)) {
+      return plan;
     }
-    Plan plan = byTier.get(tier);
-    if (plan == null) {
-      plan = byTier.computeIfAbsent(tier, t -> newPlan(keyId, t));
+    if (plan == null && plans.size() >= MAX_PLANS) {
+      // Keys come and go; a bounded cache forgets them all rather than grow without end.
+      plans.clear();
     }
+    plan = newPlan(keyId, tier);
+    plans.put(keyId, plan);
     return plan;
   }
 
   private Plan newPlan(String keyId, String tier) {
     Quota key = limits.forKey(keyId);
     Quota tierQuota = limits.forTier(tier);
-    List<Check> template = new ArrayList<>(4);
-    add(template, LimitedBy.KEY_REQUESTS, "rpm:", key.requestsPerMinute(), ":key:" + keyId, 1);
-    add(template, LimitedBy.KEY_TOKENS, "tpm:", key.tokensPerMinute(), ":key:" + keyId, 0);
-    add(template, LimitedBy.TIER_REQUESTS, "rpm:", tierQuota.requestsPerMinute(), ":tier:" + tier, 1);
-    add(template, LimitedBy.TIER_TOKENS, "tpm:", tierQuota.tokensPerMinute(), ":tier:" + tier, 0);
-    return new Plan(template);
+    List<Limit> out = new ArrayList<>(4);
+    add(out, LimitedBy.KEY_REQUESTS, "rpm:", key.requestsPerMinute(), ":key:" + keyId);
+    add(out, LimitedBy.KEY_TOKENS, "tpm:", key.tokensPerMinute(), ":key:" + keyId);
+    add(out, LimitedBy.TIER_REQUESTS, "rpm:", tierQuota.requestsPerMinute(), ":tier:" + tier);
+    add(out, LimitedBy.TIER_TOKENS, "tpm:", tierQuota.tokensPerMinute(), ":tier:" + tier);
+    return new Plan(tier, out.toArray(new Limit[0]));
   }
 
-  /** The buckets of one key in one tier; a fresh set of checks per decision. */
-  private static final class Plan {
-    private final Check[] template;
-
-    Plan(List<Check> template) {
-      this.template = template.toArray(new Check[0]);
-    }
-
-    List<Check> checks(long reserve) {
-      List<Check> out = new ArrayList<>(template.length);
-      for (Check t : template) {
-        out.add(new Check(t.kind, t.limit, t.kind.tokens() ? reserve : 1, t.bucket));
-      }
-      return out;
-    }
-  }
-
-  private void add(List<Check> checks, LimitedBy kind, String prefix, long limit, String owner, long amount) {
+  private void add(List<Limit> out, LimitedBy kind, String prefix, long limit, String owner) {
     if (limit > 0) {
-      checks.add(new Check(kind, limit, amount, store.bucket(prefix + limit + owner, new BucketSpec(limit))));
+      out.add(new Limit(kind, limit, store.bucket(prefix + limit + owner, new BucketSpec(limit))));
     }
   }
 
-  private static Admission decide(List<Check> checks, long reserve, Throwable error) {
+  /**
+   * Turns the buckets' answers into a decision; {@code probes[i]} is {@code plan.limits[i]}'s
+   * answer, null where it could not be asked. When any refused (or failed), every bucket that gave
+   * its tokens gets them back.
+   */
+  private static Admission decide(Plan plan, ConsumptionProbe[] probes, long reserve, Throwable error) {
+    Limit[] limits = plan.limits;
     boolean all = error == null;
-    for (Check c : checks) {
-      all &= c.consumed();
+    for (ConsumptionProbe p : probes) {
+      all &= consumed(p);
     }
     if (!all) {
-      for (Check c : checks) {
-        if (c.consumed()) {
-          c.refunded = true;
+      for (int i = 0; i < limits.length; i++) {
+        if (consumed(probes[i])) {
           // Best effort: if the store is failing the refund is lost and the limit errs strict.
-          c.bucket.refund(c.amount);
+          limits[i].bucket.refund(limits[i].amount(reserve));
         }
       }
     }
     if (error != null) {
       throw error instanceof CompletionException ce ? ce : new CompletionException(error);
     }
-    Check requests = tightest(checks, false);
-    Check tokens = tightest(checks, true);
+    // When refused, a consumed bucket's tokens went back: its numbers count them as there.
+    boolean refunded = !all;
+    int requests = tightest(limits, probes, false, reserve, refunded);
+    int tokens = tightest(limits, probes, true, reserve, refunded);
     if (all) {
-      List<TokenBucket> tokenBuckets = new ArrayList<>(2);
-      for (Check c : checks) {
-        if (c.kind.tokens()) {
-          tokenBuckets.add(c.bucket);
-        }
-      }
-      RateDecision allowed =
-          decision(RateDecision.Outcome.ALLOWED, LimitedBy.NONE, 0, requests, tokens);
-      return new Admission(allowed, new Reservation(tokenBuckets, reserve));
+      return new Admission(
+          decision(RateDecision.Outcome.ALLOWED, LimitedBy.NONE, 0, plan, probes, requests, tokens, reserve, false),
+          // Without a token limit there is nothing to correct, so nothing to hold.
+          plan.tokenBuckets.isEmpty() ? Reservation.NONE : new Reservation(plan.tokenBuckets, reserve));
     }
-    Check worst = null;
-    for (Check c : checks) {
-      if (!c.consumed() && (worst == null || c.waitNanos() > worst.waitNanos())) {
-        worst = c;
+    int worst = -1;
+    for (int i = 0; i < limits.length; i++) {
+      if (!consumed(probes[i])
+          && (worst < 0 || probes[i].getNanosToWaitForRefill() > probes[worst].getNanosToWaitForRefill())) {
+        worst = i;
       }
     }
     RateDecision limited =
-        decision(RateDecision.Outcome.LIMITED, worst.kind, worst.waitNanos(), requests, tokens);
+        decision(
+            RateDecision.Outcome.LIMITED, limits[worst].kind, probes[worst].getNanosToWaitForRefill(), plan, probes,
+            requests, tokens, reserve, true);
     return new Admission(limited, Reservation.NONE);
   }
 
+  private static boolean consumed(ConsumptionProbe probe) {
+    return probe != null && probe.isConsumed();
+  }
+
   private static RateDecision decision(
-      RateDecision.Outcome outcome, LimitedBy by, long retryAfter, Check requests, Check tokens) {
+      RateDecision.Outcome outcome, LimitedBy by, long retryAfter, Plan plan, ConsumptionProbe[] probes,
+      int requests, int tokens, long reserve, boolean refunded) {
+    Limit[] limits = plan.limits;
     return new RateDecision(
         outcome,
         by,
         retryAfter,
-        requests == null ? 0 : requests.limit,
-        requests == null ? 0 : requests.remaining(),
-        requests == null ? 0 : requests.reset(),
-        tokens == null ? 0 : tokens.limit,
-        tokens == null ? 0 : tokens.remaining(),
-        tokens == null ? 0 : tokens.reset());
+        requests < 0 ? 0 : limits[requests].limit,
+        requests < 0 ? 0 : remaining(limits[requests], probes[requests], reserve, refunded),
+        requests < 0 ? 0 : reset(limits[requests], probes[requests], reserve, refunded),
+        tokens < 0 ? 0 : limits[tokens].limit,
+        tokens < 0 ? 0 : remaining(limits[tokens], probes[tokens], reserve, refunded),
+        tokens < 0 ? 0 : reset(limits[tokens], probes[tokens], reserve, refunded));
   }
 
-  /** Of the key's and the tier's limit in one dimension, the one with fewer left (then the lower). */
-  private static Check tightest(List<Check> checks, boolean tokens) {
-    Check best = null;
-    for (Check c : checks) {
-      if (c.kind.tokens() != tokens) {
+  /**
+   * Of the key's and the tier's limit in one dimension, the index of the one with fewer left (then
+   * the lower limit); -1 if none applies.
+   */
+  private static int tightest(Limit[] limits, ConsumptionProbe[] probes, boolean tokens, long reserve, boolean refunded) {
+    int best = -1;
+    long bestLeft = 0;
+    for (int i = 0; i < limits.length; i++) {
+      if (limits[i].kind.tokens() != tokens) {
         continue;
       }
-      if (best == null
-          || c.remaining() < best.remaining()
-          || (c.remaining() == best.remaining() && c.limit < best.limit)) {
-        best = c;
+      long left = remaining(limits[i], probes[i], reserve, refunded);
+      if (best < 0 || left < bestLeft || (left == bestLeft && limits[i].limit < limits[best].limit)) {
+        best = i;
+        bestLeft = left;
       }
     }
     return best;
   }
 
-  /** One bucket asked for one request; mutable only while that request is decided. */
-  private static final class Check {
-    final LimitedBy kind;
-    final long limit;
-    final long amount;
-    final TokenBucket bucket;
-    /** The bucket's answer; null while it is asked, or when it could not be asked. */
-    ConsumptionProbe result;
-    boolean refunded;
+  private static long remaining(Limit limit, ConsumptionProbe probe, long reserve, boolean refunded) {
+    long left = probe.getRemainingTokens();
+    return refunded && probe.isConsumed() ? Math.min(limit.limit, left + limit.amount(reserve)) : left;
+  }
 
-    Check(LimitedBy kind, long limit, long amount, TokenBucket bucket) {
-      this.kind = kind;
-      this.limit = limit;
-      this.amount = amount;
-      this.bucket = bucket;
+  private static long reset(Limit limit, ConsumptionProbe probe, long reserve, boolean refunded) {
+    long reset = probe.getNanosToWaitForReset();
+    if (!(refunded && probe.isConsumed())) {
+      return reset;
     }
+    // A given-back amount no longer needs refilling.
+    return Math.max(0, reset - Math.round(limit.amount(reserve) * NANOS_PER_MINUTE / limit.limit));
+  }
 
-    boolean consumed() {
-      return result != null && result.isConsumed();
+  /** The buckets of one key in one tier, in {@link LimitedBy} order, and its token buckets. */
+  private static final class Plan {
+    final String tier;
+    final Limit[] limits;
+    final List<TokenBucket> tokenBuckets;
+
+    Plan(String tier, Limit[] limits) {
+      this.tier = tier;
+      this.limits = limits;
+      List<TokenBucket> tokens = new ArrayList<>(2);
+      for (Limit l : limits) {
+        if (l.kind.tokens()) {
+          tokens.add(l.bucket);
+        }
+      }
+      this.tokenBuckets = List.copyOf(tokens);
     }
+  }
 
-    long waitNanos() {
-      return result.getNanosToWaitForRefill();
-    }
-
-    long remaining() {
-      long left = result.getRemainingTokens();
-      return refunded ? Math.min(limit, left + amount) : left;
-    }
-
-    long reset() {
-      long reset = result.getNanosToWaitForReset();
-      // A given-back amount no longer needs refilling.
-      return refunded ? Math.max(0, reset - Math.round(amount * NANOS_PER_MINUTE / limit)) : reset;
+  /** One limit that applies to a key: which, how many per minute, and its bucket. */
+  private record Limit(LimitedBy kind, long limit, TokenBucket bucket) {
+    /** What one request takes from this bucket. */
+    long amount(long reserve) {
+      return kind.tokens() ? reserve : 1;
     }
   }
 }

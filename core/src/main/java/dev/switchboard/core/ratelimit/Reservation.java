@@ -3,7 +3,7 @@ package dev.switchboard.core.ratelimit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The tokens an admitted request holds in its token buckets until its real usage is known. Admission
@@ -16,12 +16,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Reservation {
 
-  /** Holds nothing: what a refused request gets. */
+  /** Holds nothing: what a refused request gets, and an admitted one when no token limit applies. */
   public static final Reservation NONE = new Reservation(List.of(), 0);
 
   private final List<TokenBucket> tokenBuckets;
   private final long reserved;
-  private final AtomicBoolean settled = new AtomicBoolean();
+  /** 1 once settled; a field updater rather than an AtomicBoolean, one object less per request. */
+  private volatile int settled;
+
+  private static final AtomicIntegerFieldUpdater<Reservation> SETTLED =
+      AtomicIntegerFieldUpdater.newUpdater(Reservation.class, "settled");
 
   Reservation(List<TokenBucket> tokenBuckets, long reserved) {
     this.tokenBuckets = List.copyOf(tokenBuckets);
@@ -34,7 +38,7 @@ public final class Reservation {
   }
 
   public boolean settled() {
-    return settled.get();
+    return settled != 0;
   }
 
   /**
@@ -51,7 +55,7 @@ public final class Reservation {
     if (actualTokens < 0) {
       throw new IllegalArgumentException("actual tokens must be >= 0, was " + actualTokens);
     }
-    if (!settled.compareAndSet(false, true)) {
+    if (!SETTLED.compareAndSet(this, 0, 1)) {
       return CompletableFuture.completedFuture(null);
     }
     long difference = actualTokens - reserved;
@@ -70,6 +74,6 @@ public final class Reservation {
   @Override
   public String toString() {
     return "Reservation[" + reserved + " tokens in " + tokenBuckets.size() + " buckets"
-        + (settled.get() ? ", settled]" : "]");
+        + (settled != 0 ? ", settled]" : "]");
   }
 }

@@ -289,4 +289,22 @@ class RateLimiterTest {
       return new CompletableFuture<>();
     }
   }
+
+  @Test
+  void withoutATokenLimitAnAdmittedRequestHoldsNothingToSettle() {
+    RateLimiter limiter = limiter(new Quota(30, 0), Map.of());
+    Admission a = limiter.acquireNow("k", "standard", 500);
+    assertThat(a.allowed()).isTrue();
+    assertThat(a.reservation()).isSameAs(Reservation.NONE);
+  }
+
+  @Test
+  void aKeyMovedToAnotherTierKeepsItsOwnBucketsAndTakesTheNewTiers() {
+    RateLimiter limiter =
+        limiter(new Quota(10, 0), Map.of("free", new Quota(3, 0), "vip", new Quota(100, 0)));
+    assertThat(admitted(limiter, "k", "free", 1, 5)).as("the free tier's 3").isEqualTo(3);
+    assertThat(admitted(limiter, "k", "vip", 1, 10)).as("the key's 7 left of 10").isEqualTo(7);
+    assertThat(limiter.acquireNow("k", "free", 1).decision().limitedBy()).isEqualTo(LimitedBy.TIER_REQUESTS);
+    assertThat(limiter.acquireNow("other", "vip", 1).allowed()).as("vip has 93 left").isTrue();
+  }
 }

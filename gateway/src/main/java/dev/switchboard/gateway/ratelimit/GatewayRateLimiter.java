@@ -125,6 +125,10 @@ public final class GatewayRateLimiter implements AutoCloseable {
 
   /** {@link #acquire(String, String, long)} completing on {@code context} (the caller's event loop). */
   public Future<Admission> acquire(Context context, String keyId, String tier, long estimatedTokens) {
+    if (shared == local) {
+      // In-memory limits answer at once: no stages, no hop back to the event loop.
+      return Future.succeededFuture(local.acquireNow(keyId, tier, estimatedTokens));
+    }
     return Future.fromCompletionStage(acquire(keyId, tier, estimatedTokens), context);
   }
 

@@ -22,8 +22,14 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.NettyCustomizer;
+import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -52,21 +58,44 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
   // A full bucket and a missing key mean the same; the margin only absorbs clock skew.
   private static final Duration KEEP_AFTER_FULL = Duration.ofSeconds(10);
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+  /** One per core, up to 4: see {@link Lane}. */
+  static final int CONNECTIONS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
   private final ClientResources resources;
   private final RedisClient client;
   private final RedisURI uri;
   private final TimeMeter wallClock;
-  private final Duration timeout;
   private volatile CompletableFuture<Connected> connection;
   private volatile boolean closed;
 
   /**
-   * A connection, and one bucket proxy per key on it (the batching lives in the proxy). Keys come
-   * from the configured keys and tiers, so the map stays small.
+   * The connections, each with one bucket proxy per key on it (the batching lives in the proxy).
+   * Keys come from the configured keys and tiers, so the maps stay small.
    */
-  private record Connected(
+  private record Connected(List<Lane> lanes) {
+
+    Lane lane(String key) {
+      return lanes.get(Math.floorMod(key.hashCode(), lanes.size()));
+    }
+
+    boolean open() {
+      for (Lane lane : lanes) {
+        if (!lane.redis.isOpen()) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * One connection and the buckets whose keys hash to it. Lettuce runs a connection's replies and
+   * everything Bucket4j chains on them on that connection's I/O thread, which one connection
+   * saturates long before Redis is busy; a key always uses the same lane so its batching holds.
+   */
+  private record Lane(
       StatefulRedisConnection<String, byte[]> redis,
       AsyncProxyManager<String> buckets,
       ConcurrentMap<String, AsyncBucketProxy> proxies) {
@@ -85,13 +114,21 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
 
   private RedisBucketStore(String uri, Duration timeout, TimeMeter wallClock) {
     this.uri = RedisURI.create(uri);
-    this.timeout = timeout;
     this.wallClock = wallClock;
-    // One connection needs one I/O thread; the reconnect delay is capped so recovery is quick.
+    // An I/O thread per connection; the reconnect delay is capped so recovery is quick.
     this.resources =
         ClientResources.builder()
-            .ioThreadPoolSize(1)
+            .ioThreadPoolSize(CONNECTIONS)
             .computationThreadPoolSize(1)
+            .nettyCustomizer(
+                new NettyCustomizer() {
+                  @Override
+                  public void afterChannelInitialized(Channel channel) {
+                    // A compare-and-swap is sent from the reply to its read, mostly while other
+                    // replies are being read: one write call for all of them, not one each.
+                    channel.pipeline().addFirst(new FlushConsolidationHandler(64, true));
+                  }
+                })
             .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
             .build();
     this.client = RedisClient.create(resources);
@@ -129,7 +166,7 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
   /** Whether the connection is up now; false before the first connect and while Lettuce reconnects. */
   public boolean connected() {
     CompletableFuture<Connected> c = connection;
-    return c.isDone() && !c.isCompletedExceptionally() && c.join().redis().isOpen();
+    return c.isDone() && !c.isCompletedExceptionally() && c.join().open();
   }
 
   /** Closes the connection and Lettuce's threads; blocks up to a few seconds, so not on an event loop. */
@@ -141,15 +178,34 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
   }
 
   private CompletableFuture<Connected> open() {
-    return client.connectAsync(CODEC, uri)
-        .toCompletableFuture()
-        .thenApply(redis -> new Connected(redis, buckets(redis), new ConcurrentHashMap<>()));
+    List<CompletableFuture<Lane>> lanes = new ArrayList<>(CONNECTIONS);
+    for (int i = 0; i < CONNECTIONS; i++) {
+      lanes.add(
+          client.connectAsync(CODEC, uri)
+              .toCompletableFuture()
+              .thenApply(redis -> new Lane(redis, buckets(redis), new ConcurrentHashMap<>())));
+    }
+    return CompletableFuture.allOf(lanes.toArray(new CompletableFuture<?>[0]))
+        .handle(
+            (done, error) -> {
+              if (error != null) {
+                // All or none: close the lanes that did connect, so a retry does not leak them.
+                for (CompletableFuture<Lane> lane : lanes) {
+                  if (!lane.isCompletedExceptionally()) {
+                    lane.join().redis().closeAsync();
+                  }
+                }
+                throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+              }
+              return new Connected(lanes.stream().map(CompletableFuture::join).toList());
+            });
   }
 
   private AsyncProxyManager<String> buckets(StatefulRedisConnection<String, byte[]> redis) {
-    return Bucket4jLettuce.casBasedBuilder(redis)
+    // No Bucket4j request timeout: Lettuce already times out every command, and the rate limiter
+    // bounds the whole decision; a third timer per command only costs (RedisRateLimitLoad).
+    return new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new CachedScriptRedisApi(redis.async()))
         .clientClock(wallClock)
-        .requestTimeout(timeout)
         .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_FULL))
         .build()
         .asAsync();
@@ -180,17 +236,17 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
 
     @Override
     public CompletionStage<ConsumptionProbe> tryConsume(long tokens) {
-      return withConnection(c -> c.proxy(key, configuration).tryConsumeAndReturnRemaining(tokens));
+      return withConnection(c -> c.lane(key).proxy(key, configuration).tryConsumeAndReturnRemaining(tokens));
     }
 
     @Override
     public CompletionStage<Void> refund(long tokens) {
-      return withConnection(c -> c.proxy(key, configuration).addTokens(tokens));
+      return withConnection(c -> c.lane(key).proxy(key, configuration).addTokens(tokens));
     }
 
     @Override
     public CompletionStage<Void> charge(long tokens) {
-      return withConnection(c -> c.proxy(key, configuration).consumeIgnoringRateLimits(tokens).thenApply(penalty -> null));
+      return withConnection(c -> c.lane(key).proxy(key, configuration).consumeIgnoringRateLimits(tokens).thenApply(penalty -> null));
     }
   }
 }

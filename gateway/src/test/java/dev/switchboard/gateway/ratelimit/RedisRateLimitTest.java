@@ -212,4 +212,20 @@ class RedisRateLimitTest {
               return all;
             });
   }
+
+  @Test
+  void scriptsRedisForgetsAreSentAgainWithoutAFailedDecision() {
+    GatewayRateLimiter g = gateways(1, THIRTY_RPM, OnOutage.FAIL_CLOSED, Duration.ofSeconds(1)).get(0);
+    assertThat(admitted(g, "k", 5)).isEqualTo(5);
+    RedisClient client = RedisClient.create(redis.uri());
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      // What a restarted Redis, or an operator, does to the script cache.
+      c.sync().scriptFlush();
+      assertThat(admitted(g, "k", 30)).as("the 25 left of 30").isEqualTo(25);
+      assertThat(g.fallbackDecisions()).isZero();
+      assertThat(c.sync().info("memory")).as("loaded again").containsPattern("number_of_cached_scripts:[1-9]");
+    } finally {
+      client.shutdown();
+    }
+  }
 }
