@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
  * concurrency on the same server — what one Redis command costs here.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.switchboard.bench.RedisRateLimitLoad
- * redis://127.0.0.1:PORT [seconds] [concurrency] [keys] [limits: 4 or 1]}
+ * redis://127.0.0.1:PORT [seconds] [concurrency] [keys] [limits: 1 = requests per key, 2 = requests and
+ * tokens per key, 4 = those and the tier's]}
  */
 public final class RedisRateLimitLoad {
   /** Threads issuing decisions: a gateway on this 2-core machine runs two event loops. */
@@ -51,9 +52,12 @@ public final class RedisRateLimitLoad {
       // The highest limit Bucket4j takes (a token per nanosecond): every decision admits.
       long most = 60_000_000_000L;
       RateLimits limits =
-          buckets == 1
-              ? new RateLimits(new Quota(most, 0), Map.of(), Map.of())
-              : new RateLimits(new Quota(most, most), Map.of("vip", new Quota(most, most)), Map.of());
+          switch (buckets) {
+            case 1 -> new RateLimits(new Quota(most, 0), Map.of(), Map.of());
+            case 2 -> new RateLimits(new Quota(most, most), Map.of(), Map.of());
+            case 4 -> new RateLimits(new Quota(most, most), Map.of("vip", new Quota(most, most)), Map.of());
+            default -> throw new IllegalArgumentException("limits: 1, 2 or 4, was " + buckets);
+          };
       RateLimitConfig.Redis redis = new RateLimitConfig.Redis(uri, 1, OnOutage.FAIL_CLOSED, Duration.ofSeconds(2));
       RedisBucketStore store = RedisBucketStore.connect(uri, Duration.ofSeconds(2));
       try (GatewayRateLimiter limiter = GatewayRateLimiter.shared(limits, store, redis, Clock.system())) {
