@@ -44,7 +44,14 @@ final class DataPlaneVerticle extends VerticleBase {
     timeoutTimer = handler.startTimeouts(vertx);
     server =
         vertx.createHttpServer(
-                new HttpServerOptions().setTcpNoDelay(true).setIdleTimeout(0).setDecompressionSupported(false))
+                new HttpServerOptions()
+                    .setTcpNoDelay(true)
+                    .setIdleTimeout(0)
+                    .setDecompressionSupported(false)
+                    // No WebSockets here: without these the WebSocket extension handler leaves
+                    // every connection's pipeline, which each response passed through.
+                    .setPerMessageWebSocketCompressionSupported(false)
+                    .setPerFrameWebSocketCompressionSupported(false))
             .requestHandler(handler);
     return server.listen(port, config.data().host());
   }

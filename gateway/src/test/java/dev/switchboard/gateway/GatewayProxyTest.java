@@ -84,6 +84,31 @@ class GatewayProxyTest {
   }
 
   @Test
+  void aSizedBodyArrivingInPiecesReachesTheClientWholeAndTheConnectionStaysUsable() throws Exception {
+    String first = COMPLETION.substring(0, 40);
+    String rest = COMPLETION.substring(40);
+    int port =
+        h.replica(
+            req ->
+                req.body()
+                    .onSuccess(
+                        b -> {
+                          HttpServerResponse resp = req.response();
+                          resp.putHeader("content-type", "application/json")
+                              .putHeader("content-length", Integer.toString(COMPLETION.length()))
+                              .write(first);
+                          h.vertx.setTimer(30, id -> resp.end(rest));
+                        }));
+    h.start(GatewayHarness.config("round-robin", "", port));
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> r = h.post("/v1/chat/completions", CHAT, "sk-good");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("content-length")).hasValue(Integer.toString(COMPLETION.length()));
+      assertThat(r.body()).isEqualTo(COMPLETION);
+    }
+  }
+
+  @Test
   void streamsServerSentEventsByteForByte() throws Exception {
     int port = h.replica(req -> req.body().onSuccess(b -> stream(req.response(), SSE_EVENTS)));
     h.start(GatewayHarness.config("peak-ewma", "", port));

@@ -577,8 +577,12 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
         }
       }
       String length = upstreamResp.getHeader("content-length");
+      // Bytes of a sized body still to come; the chunk that completes it ends the response in the
+      // same write (one flush, not two). -1: unsized, or chunked.
+      long[] remaining = {-1};
       if (length != null) {
         resp.putHeader("content-length", length);
+        remaining[0] = parseLength(length);
       } else {
         resp.setChunked(true);
       }
@@ -595,6 +599,10 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
               usage.accept(chunk);
             }
             if (clientGone) {
+              return;
+            }
+            if (remaining[0] > 0 && (remaining[0] -= chunk.length()) == 0) {
+              resp.end(chunk);
               return;
             }
             resp.write(chunk);
@@ -617,7 +625,7 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             } else {
               pool.outcomes().onFailure(upstream);
             }
-            if (!clientGone) {
+            if (!clientGone && !resp.ended()) {
               resp.end();
             }
           });
@@ -627,7 +635,8 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
             finished(replica, stamp, false);
             settleFromUsage();
             pool.outcomes().onFailure(upstream);
-            if (clientGone) {
+            if (clientGone || resp.ended()) {
+              // Gone, or already answered in full (the last chunk ended the response).
               return;
             }
             if (!resp.headWritten()) {
@@ -644,6 +653,16 @@ public final class ProxyHandler implements Handler<HttpServerRequest> {
               resp.reset();
             }
           });
+    }
+  }
+
+  /** A Content-Length's value, or -1 if it is not a plain non-negative number. */
+  static long parseLength(String value) {
+    try {
+      long n = Long.parseLong(value.trim());
+      return n >= 0 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
