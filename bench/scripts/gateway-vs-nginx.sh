@@ -4,7 +4,8 @@
 # through Switchboard. For each target:
 #   1. maximum throughput, closed loop: wrk -t1 -c32 (after a warm-up, so the JIT has compiled);
 #   2. latency at a fixed offered rate, open loop: switchboard loadgen --rate RATE (latency from the
-#      scheduled send time, so a stall cannot hide behind the client's own waiting).
+#      scheduled send time, so a stall cannot hide behind the client's own waiting);
+#   3. the latency of one hop with nothing queued: wrk -t1 -c1 (one request at a time).
 # Needs nginx and wrk (Debian packages). Prints a table and writes JSON/text results to OUT.
 #
 # Usage: bench/scripts/gateway-vs-nginx.sh [OUT_DIR]   (env: DURATION=20 RATE=5000 WARMUP=15)
@@ -63,7 +64,8 @@ declare -A url=(
   echo "java: $($sb --version 2>/dev/null | head -n1); nginx workers: $workers"
   echo "closed loop: wrk -t1 -c32 -d${duration}s after ${warmup}s warm-up; open loop: loadgen --rate $rate for ${duration}s"
 } | tee "$out/summary.txt"
-printf '%-12s %12s %10s %10s %10s %10s\n' target "max req/s" "p50 ms" "p99 ms" "ok" "errors" | tee -a "$out/summary.txt"
+printf '%-12s %12s %10s %10s %10s %10s %12s %12s\n' target "max req/s" "p50 ms" "p99 ms" "ok" "errors" "c1 p50 ms" "c1 p99 ms" \
+  | tee -a "$out/summary.txt"
 for target in direct nginx switchboard; do
   u="${url[$target]}/v1/chat/completions"
   wrk -t1 -c32 -d"${warmup}s" -s "$here/post.lua" "$u" > /dev/null
@@ -78,6 +80,18 @@ r = json.load(open(sys.argv[1]))
 print(r["latency_ms"]["p50"], r["latency_ms"]["p99"], r["ok"], sum(r["errors"].values()))
 PY
 )
-  printf '%-12s %12s %10s %10s %10s %10s\n' "$target" "$rps" "$p50" "$p99" "$ok" "$errors" | tee -a "$out/summary.txt"
+  wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "$u" > "$out/wrk-c1-$target.txt"
+  read -r c1p50 c1p99 < <(python3 - "$out/wrk-c1-$target.txt" <<'PY'
+import re, sys
+ms = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+found = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s))$", open(sys.argv[1]).read(), re.M))
+def conv(v):
+    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
+    return round(float(n) * ms[unit], 3)
+print(conv(found["50"]), conv(found["99"]))
+PY
+)
+  printf '%-12s %12s %10s %10s %10s %10s %12s %12s\n' "$target" "$rps" "$p50" "$p99" "$ok" "$errors" "$c1p50" "$c1p99" \
+    | tee -a "$out/summary.txt"
 done
 echo "results in $out"
