@@ -10,6 +10,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Admits a request only if every limit that applies lets it through: the key's requests and tokens
@@ -63,13 +65,36 @@ public final class RateLimiter {
     Plan plan = plan(keyId, tier);
     Limit[] limits = plan.limits;
     ConsumptionProbe[] probes = new ConsumptionProbe[limits.length];
-    CompletableFuture<?>[] asked = new CompletableFuture<?>[limits.length];
+    CompletableFuture<Admission> result = new CompletableFuture<>();
+    if (limits.length == 0) {
+      result.complete(decide(plan, probes, reserve, null));
+      return result;
+    }
+    // One countdown rather than a stage per bucket and a tree of allOf stages: a remote decision's
+    // client cost is mostly such objects. Each answer is written before the count drops, and the
+    // last one to arrive reads them all after it.
+    AtomicInteger pending = new AtomicInteger(limits.length);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
     for (int i = 0; i < limits.length; i++) {
       int at = i;
-      asked[i] =
-          limits[i].bucket.tryConsume(limits[i].amount(reserve)).toCompletableFuture().thenAccept(p -> probes[at] = p);
+      limits[i].bucket.tryConsume(limits[i].amount(reserve))
+          .whenComplete(
+              (probe, error) -> {
+                if (error != null) {
+                  failure.compareAndSet(null, error);
+                } else {
+                  probes[at] = probe;
+                }
+                if (pending.decrementAndGet() == 0) {
+                  try {
+                    result.complete(decide(plan, probes, reserve, failure.get()));
+                  } catch (CompletionException e) {
+                    result.completeExceptionally(e.getCause() != null ? e.getCause() : e);
+                  }
+                }
+              });
     }
-    return CompletableFuture.allOf(asked).handle((done, error) -> decide(plan, probes, reserve, error));
+    return result;
   }
 
   /**

@@ -107,20 +107,29 @@ public final class GatewayRateLimiter implements AutoCloseable {
     if (!available.get() && !probeDue()) {
       return fallback(keyId, tier, estimatedTokens);
     }
-    CompletableFuture<Admission> decision = shared.acquire(keyId, tier, estimatedTokens).toCompletableFuture();
-    if (!decision.isDone()) {
-      decision = decision.copy().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
-    }
-    return decision
-        .handle((admission, error) -> {
+    // The core limiter's stage is this decision's alone, so the timeout may complete it: buckets
+    // that answer later still hold their tokens (strict side), as documented above.
+    CompletableFuture<Admission> decision =
+        shared.acquire(keyId, tier, estimatedTokens).toCompletableFuture().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
+    CompletableFuture<Admission> answer = new CompletableFuture<>();
+    decision.whenComplete(
+        (admission, error) -> {
           if (error == null) {
             markUp();
-            return CompletableFuture.completedFuture(admission);
+            answer.complete(admission);
+            return;
           }
           markDown(error);
-          return fallback(keyId, tier, estimatedTokens);
-        })
-        .thenCompose(stage -> stage);
+          fallback(keyId, tier, estimatedTokens)
+              .whenComplete((a, e) -> {
+                if (e == null) {
+                  answer.complete(a);
+                } else {
+                  answer.completeExceptionally(e);
+                }
+              });
+        });
+    return answer;
   }
 
   /** {@link #acquire(String, String, long)} completing on {@code context} (the caller's event loop). */
