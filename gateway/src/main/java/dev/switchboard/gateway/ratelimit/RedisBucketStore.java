@@ -39,7 +39,8 @@ import java.util.function.Function;
 /**
  * Buckets kept in Redis, so that every gateway pointing at the same Redis enforces one exact limit.
  * Bucket4j's compare-and-swap proxy over Lettuce, used only through its asynchronous API: no event
- * loop ever waits on Redis.
+ * loop ever waits on Redis. Its script goes by digest ({@link CachedScriptRedisApi}), over one
+ * connection per core ({@link Lane}) whose writes are coalesced.
  *
  * <p>Time: Bucket4j computes refill on the client, from the client clock of its
  * {@code ClientSideConfig} (set through the builder's {@code clientClock}: {@code wallClock}, which
@@ -92,8 +93,9 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
 
   /**
    * One connection and the buckets whose keys hash to it. Lettuce runs a connection's replies and
-   * everything Bucket4j chains on them on that connection's I/O thread, which one connection
-   * saturates long before Redis is busy; a key always uses the same lane so its batching holds.
+   * everything Bucket4j chains on them on that connection's I/O thread, so one connection puts a
+   * gateway's whole rate-limit client on one core; lanes spread it. A key always uses the same lane
+   * so its batching holds.
    */
   private record Lane(
       StatefulRedisConnection<String, byte[]> redis,
@@ -163,13 +165,13 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
     return new Remote(KEY_PREFIX + name, spec.configuration());
   }
 
-  /** Whether the connection is up now; false before the first connect and while Lettuce reconnects. */
+  /** Whether the connections are up now; false before the first connect and while Lettuce reconnects. */
   public boolean connected() {
     CompletableFuture<Connected> c = connection;
     return c.isDone() && !c.isCompletedExceptionally() && c.join().open();
   }
 
-  /** Closes the connection and Lettuce's threads; blocks up to a few seconds, so not on an event loop. */
+  /** Closes the connections and Lettuce's threads; blocks up to a few seconds, so not on an event loop. */
   @Override
   public void close() {
     closed = true;
@@ -204,7 +206,7 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
   private AsyncProxyManager<String> buckets(StatefulRedisConnection<String, byte[]> redis) {
     // No Bucket4j request timeout: Lettuce already times out every command, and the rate limiter
     // bounds the whole decision; a third timer per command only costs (RedisRateLimitLoad).
-    return new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new CachedScriptRedisApi(redis.async()))
+    return new Bucket4jLettuce.LettuceBasedProxyManagerBuilder<>(new CachedScriptRedisApi<>(redis.async()))
         .clientClock(wallClock)
         .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_FULL))
         .build()
