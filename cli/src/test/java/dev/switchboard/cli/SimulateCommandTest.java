@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class SimulateCommandTest {
@@ -32,24 +28,7 @@ class SimulateCommandTest {
       """;
 
   @TempDir Path dir;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream oldOut;
-  private PrintStream oldErr;
-
-  @BeforeEach
-  void capture() {
-    oldOut = System.out;
-    oldErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(oldOut);
-    System.setErr(oldErr);
-  }
+  @RegisterExtension final StandardStreams std = new StandardStreams();
 
   private Path write(String name, String text) throws Exception {
     Path p = dir.resolve(name);
@@ -62,8 +41,8 @@ class SimulateCommandTest {
     Path scenario = write("s.yaml", SMALL);
     Path json = dir.resolve("out/result.json");
     int code = Main.run("simulate", scenario.toString(), "--json", json.toString(), "--quiet");
-    assertThat(code).as(err.toString()).isZero();
-    assertThat(out.toString()).contains("round-robin", "peak-ewma", "oracle", "p99 ms");
+    assertThat(code).as(std.err()).isZero();
+    assertThat(std.out()).contains("round-robin", "peak-ewma", "oracle", "p99 ms");
     JsonNode root = new ObjectMapper().readTree(json.toFile());
     assertThat(root.get("scenario").asText()).isEqualTo("small");
     assertThat(root.get("seed").asLong()).isEqualTo(5);
@@ -106,7 +85,7 @@ class SimulateCommandTest {
     Path scenario = write("s.yaml", SMALL);
     int code = Main.run("simulate", scenario.toString(), "--policies", "fastest");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("unknown policy 'fastest'", "peak-ewma");
+    assertThat(std.err()).contains("unknown policy 'fastest'", "peak-ewma");
   }
 
   @Test
@@ -114,7 +93,7 @@ class SimulateCommandTest {
     Path scenario = write("s.yaml", SMALL.replace("load: 0.7", "load: -1"));
     int code = Main.run("simulate", scenario.toString());
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("workload.load");
+    assertThat(std.err()).contains("workload.load");
   }
 
   @Test
@@ -122,7 +101,7 @@ class SimulateCommandTest {
     Path scenario = write("s.yaml", "name: x\nreplicas: [unclosed\n");
     int code = Main.run("simulate", scenario.toString());
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("s.yaml:").contains("not valid YAML");
+    assertThat(std.err()).contains("s.yaml:").contains("not valid YAML");
   }
 
   @Test
@@ -140,14 +119,14 @@ class SimulateCommandTest {
             """);
     int code = Main.run("simulate", scenario.toString(), "--trace", trace.toString());
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("t.csv:3");
+    assertThat(std.err()).contains("t.csv:3");
   }
 
   @Test
   void aMissingScenarioFileIsBadInput() {
     int code = Main.run("simulate", dir.resolve("nope.yaml").toString());
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("nope.yaml");
+    assertThat(std.err()).contains("nope.yaml");
   }
 
   @Test
@@ -155,6 +134,6 @@ class SimulateCommandTest {
     assertThat(Main.run("--help")).isZero();
     assertThat(Main.run("simulate", "--help")).isZero();
     assertThat(Main.run("policies", "--help")).isZero();
-    assertThat(out.toString()).contains("simulate", "--policies", "--trace", "--speedup");
+    assertThat(std.out()).contains("simulate", "--policies", "--trace", "--speedup");
   }
 }

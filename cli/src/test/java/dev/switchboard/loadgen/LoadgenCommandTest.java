@@ -5,36 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.switchboard.cli.StandardStreams;
 import java.nio.file.Path;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class LoadgenCommandTest {
   @TempDir Path dir;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream oldOut;
-  private PrintStream oldErr;
-
-  @BeforeEach
-  void capture() {
-    oldOut = System.out;
-    oldErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-  }
-
-  @AfterEach
-  void restore() {
-    System.setOut(oldOut);
-    System.setErr(oldErr);
-  }
+  @RegisterExtension final StandardStreams std = new StandardStreams();
 
   @Test
   void runsAgainstAServerAndWritesTheTableAndJson() throws Exception {
@@ -46,10 +26,10 @@ class LoadgenCommandTest {
               "loadgen", "--url", server.url(), "--model", "m", "--rate", "300", "--requests", "30",
               "--key", "vip=k-vip", "--key", "free=k-free", "--mix", "vip=0.5,free=0.5", "--stream",
               "--json", json.toString(), "--quiet");
-      assertThat(code).as(err.toString()).isZero();
+      assertThat(code).as(std.err()).isZero();
       assertThat(server.requests.get()).isEqualTo(30);
     }
-    assertThat(out.toString()).contains("vip", "free", "all", "offered 300.0 req/s");
+    assertThat(std.out()).contains("vip", "free", "all", "offered 300.0 req/s");
     JsonNode root = new ObjectMapper().readTree(json.toFile());
     assertThat(root.get("sent").asLong()).isEqualTo(30);
     assertThat(root.get("ok").asLong() + root.get("errors").get("429").asLong()).isEqualTo(30);
@@ -64,7 +44,7 @@ class LoadgenCommandTest {
             "loadgen", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "5", "--requests",
             "5", "--mix", "vip=0,free=1");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString().strip()).isEqualTo("error: --mix: share for 'vip' must be > 0, was 0");
+    assertThat(std.err().strip()).isEqualTo("error: --mix: share for 'vip' must be > 0, was 0");
   }
 
   @Test
@@ -74,7 +54,7 @@ class LoadgenCommandTest {
             "loadgen", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "5", "--requests",
             "5", "--mix", "vip=1", "--key", "gold=k");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--key: tier 'gold'");
+    assertThat(std.err()).contains("--key: tier 'gold'");
   }
 
   @Test
@@ -84,6 +64,6 @@ class LoadgenCommandTest {
             "loadgen", "--url", "http://127.0.0.1:9", "--model", "m", "--rate", "5", "--duration",
             "soon");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("--duration");
+    assertThat(std.err()).contains("--duration");
   }
 }
