@@ -9,6 +9,8 @@ import dev.switchboard.core.ratelimit.RateLimiter;
 import dev.switchboard.core.ratelimit.RateLimits;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +56,7 @@ public class RateLimiterBenchmark {
   private RateLimiter limiter;
   private RateLimiter requestsOnly;
   private Bucket bare;
+  private Bucket bareLocked;
   private final LongAdder refused = new LongAdder();
 
   @Setup
@@ -66,6 +69,12 @@ public class RateLimiterBenchmark {
         Bucket.builder()
             .addLimit(Bandwidth.builder().capacity(HUGE).refillGreedy(HUGE, Duration.ofMinutes(1)).build())
             .withCustomTimePrecision(new ClockTimeMeter(Clock.system()))
+            .build();
+    bareLocked =
+        Bucket.builder()
+            .addLimit(Bandwidth.builder().capacity(HUGE).refillGreedy(HUGE, Duration.ofMinutes(1)).build())
+            .withCustomTimePrecision(new ClockTimeMeter(Clock.system()))
+            .withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED)
             .build();
   }
 
@@ -108,6 +117,17 @@ public class RateLimiterBenchmark {
   @Benchmark
   public boolean baselineBareBucket() {
     return bare.tryConsume(1);
+  }
+
+  /** The kind of bucket {@link InMemoryBucketStore} makes: locked, updated in place. */
+  @Benchmark
+  public ConsumptionProbe baselineBareLockedBucketWithProbe() {
+    return bareLocked.tryConsumeAndReturnRemaining(1);
+  }
+
+  @Benchmark
+  public ConsumptionProbe baselineBareBucketWithProbe() {
+    return bare.tryConsumeAndReturnRemaining(1);
   }
 
   private Admission admitted(Admission a) {

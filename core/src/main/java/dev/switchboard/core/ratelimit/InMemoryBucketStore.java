@@ -35,7 +35,7 @@ public final class InMemoryBucketStore implements BucketStore {
 
   private Bucket create(BucketSpec spec) {
     // Locked rather than lock-free: a decision then updates the bucket in place instead of copying
-    // its state, and the gateway's few event loops rarely meet on one bucket (RateLimiterBenchmark).
+    // its state; faster alone and under contention (RateLimiterBenchmark's bare-bucket baselines).
     LocalBucketBuilder builder =
         Bucket.builder().withCustomTimePrecision(time).withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED);
     for (Bandwidth limit : spec.configuration().getBandwidths()) {
