@@ -10,28 +10,25 @@ import dev.switchboard.gateway.admission.PoolAdmission;
 import dev.switchboard.gateway.auth.Authenticator;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.health.HealthMonitor;
+import dev.switchboard.gateway.proxy.DataPlane;
 import dev.switchboard.gateway.ratelimit.GatewayRateLimiter;
 import dev.switchboard.gateway.ratelimit.RateLimitConfig;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.Router;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The running gateway: data plane on every event loop, admin listener, pools and their health.
+ * The running gateway: the data plane (on Netty, an event loop per core), the admin listener and
+ * the health checks (on Vert.x), the pools.
  * {@link #start} binds; {@link #stop} drains.
  */
 public final class Gateway {
   private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
-  private static final AtomicInteger ANY_PORT = new AtomicInteger();
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -40,9 +37,8 @@ public final class Gateway {
   private final RetryBudget retryBudget;
   /** Null when no rate limit is configured. */
   private final GatewayRateLimiter rateLimiter;
-  private final Buffer modelsJson;
-  private final List<DataPlaneVerticle> dataPlanes = new CopyOnWriteArrayList<>();
-  private final List<String> deployments = new ArrayList<>();
+  private final String modelsJson;
+  private DataPlane dataPlane;
   private final List<HealthMonitor> monitors = new ArrayList<>();
   private HttpServer admin;
   private int port;
@@ -104,36 +100,17 @@ public final class Gateway {
   }
 
   private Future<Void> startServers() {
-    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    // Vert.x shares one listening socket among the instances that bind the same host and port.
-    // Port 0 is never shared; a negative port is Vert.x's "any free port, shared by all who ask for
-    // this same negative number", made unique per gateway so two in one process stay apart.
-    int bindPort = config.data().port() == 0 ? -ANY_PORT.incrementAndGet() : config.data().port();
-    return vertx
-        .deployVerticle(
-            () -> {
-              DataPlaneVerticle v = new DataPlaneVerticle(this, bindPort);
-              dataPlanes.add(v);
-              return v;
-            },
-            new DeploymentOptions().setInstances(instances))
-        .map(
-            id -> {
-              deployments.add(id);
-              port = dataPlanes.get(0).actualPort();
-              for (DataPlaneVerticle v : dataPlanes) {
-                if (v.actualPort() != port) {
-                  throw new IllegalStateException("data plane instances bound different ports");
-                }
-              }
-              return null;
-            })
+    return Future.fromCompletionStage(
+            DataPlane.start(config, router, authenticator, retryBudget, rateLimiter, modelsJson, CONNECTIONS_PER_REPLICA))
         .compose(
-            v ->
-                vertx
-                    .createHttpServer()
-                    .requestHandler(new AdminHandler(router, rateLimiter))
-                    .listen(config.admin().port(), config.admin().host()))
+            plane -> {
+              dataPlane = plane;
+              port = plane.port();
+              return vertx
+                  .createHttpServer()
+                  .requestHandler(new AdminHandler(router, rateLimiter))
+                  .listen(config.admin().port(), config.admin().host());
+            })
         .map(
             server -> {
               admin = server;
@@ -141,7 +118,7 @@ public final class Gateway {
                   System.Logger.Level.INFO,
                   "gateway listening on http://{0}:{1} (admin http://{2}:{3}), {4} event loops",
                   config.data().host(), Integer.toString(port), config.admin().host(),
-                  Integer.toString(server.actualPort()), instances);
+                  Integer.toString(server.actualPort()), dataPlane.eventLoops());
               return null;
             });
   }
@@ -158,8 +135,8 @@ public final class Gateway {
     for (HealthMonitor m : monitors) {
       drains.add(m.stop());
     }
-    for (DataPlaneVerticle v : dataPlanes) {
-      drains.add(v.drain(drain.toMillis()));
+    if (dataPlane != null) {
+      drains.add(Future.fromCompletionStage(dataPlane.drain(drain)));
     }
     return Future.join(drains)
         .eventually(() -> admin == null ? Future.succeededFuture() : admin.close())
@@ -169,14 +146,6 @@ public final class Gateway {
                 rateLimiter.close();
               }
               return Future.succeededFuture();
-            })
-        .eventually(
-            () -> {
-              List<Future<Void>> undeploys = new ArrayList<>();
-              for (String id : deployments) {
-                undeploys.add(vertx.undeploy(id));
-              }
-              return Future.join(undeploys);
             })
         .mapEmpty();
   }
@@ -202,27 +171,10 @@ public final class Gateway {
     return router;
   }
 
-  Authenticator authenticator() {
-    return authenticator;
-  }
+  /** Connections each event loop may open to one replica. */
+  private static final int CONNECTIONS_PER_REPLICA = 512;
 
-  RetryBudget retryBudget() {
-    return retryBudget;
-  }
-
-  GatewayRateLimiter rateLimiter() {
-    return rateLimiter;
-  }
-
-  Buffer modelsJson() {
-    return modelsJson;
-  }
-
-  int connectionsPerReplica() {
-    return 512;
-  }
-
-  private static Buffer modelsJson(GatewayConfig config) {
+  private static String modelsJson(GatewayConfig config) {
     ObjectMapper json = new ObjectMapper();
     ObjectNode root = json.createObjectNode();
     root.put("object", "list");
@@ -230,6 +182,6 @@ public final class Gateway {
     for (String model : config.models()) {
       data.addObject().put("id", model).put("object", "model").put("created", 0).put("owned_by", "switchboard");
     }
-    return Buffer.buffer(root.toString());
+    return root.toString();
   }
 }

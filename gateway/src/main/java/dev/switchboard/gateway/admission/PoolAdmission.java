@@ -7,7 +7,7 @@ import dev.switchboard.core.admission.ConcurrencyLimit;
 import dev.switchboard.core.admission.Offer;
 import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.gateway.upstream.ReplicaPool;
-import io.vertx.core.Context;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,22 +16,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * tenants) and are dispatched the moment a completion frees a slot, or shed.
  *
  * <p>Requests belong to the event loop of their client connection, and a freed slot may be seen on
- * another loop: a waiter is handed back to its own context to dispatch. Slots handed out that way
+ * another loop: a waiter is handed back to its own event loop to dispatch. Slots handed out that way
  * are counted until the dispatch lands, so a drain never hands out more than the free slots.
  */
 public final class PoolAdmission {
   /** A request waiting for a slot, as the proxy implements it. */
   public interface Waiter {
     /** The event loop the request lives on. */
-    Context context();
+    Executor eventLoop();
 
     /** The request's tier. */
     String tier();
 
-    /** Dispatch now (called on {@link #context()}). */
+    /** Dispatch now (called on {@link #eventLoop()}). */
     void dispatch();
 
-    /** It will not be served: answer 503 with Retry-After (called on {@link #context()}). */
+    /** It will not be served: answer 503 with Retry-After (called on {@link #eventLoop()}). */
     void shed(String reason, int retryAfterSeconds);
   }
 
@@ -61,8 +61,8 @@ public final class PoolAdmission {
     if (offer.hasDisplaced()) {
       Waiter victim = offer.displaced();
       victim
-          .context()
-          .runOnContext(v -> victim.shed(Offer.Reason.DISPLACED.message(), queue.retryAfterSeconds(victim.tier())));
+          .eventLoop()
+          .execute(() -> victim.shed(Offer.Reason.DISPLACED.message(), queue.retryAfterSeconds(victim.tier())));
     }
     // A slot may have freed between the check and the offer.
     drain();
@@ -84,9 +84,9 @@ public final class PoolAdmission {
         return;
       }
       handedOut.incrementAndGet();
-      next.context()
-          .runOnContext(
-              v -> {
+      next.eventLoop()
+          .execute(
+              () -> {
                 handedOut.decrementAndGet();
                 next.dispatch();
               });
@@ -99,7 +99,7 @@ public final class PoolAdmission {
       return;
     }
     for (Waiter w : queue.expire()) {
-      w.context().runOnContext(v -> w.shed(Offer.Reason.EXPIRED.message(), queue.retryAfterSeconds(w.tier())));
+      w.eventLoop().execute(() -> w.shed(Offer.Reason.EXPIRED.message(), queue.retryAfterSeconds(w.tier())));
     }
   }
 

@@ -2,8 +2,6 @@ package dev.switchboard.gateway.proxy;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
 import java.io.IOException;
 import java.io.StringWriter;
 
@@ -61,21 +59,8 @@ public enum OpenAiError {
     return out.toString();
   }
 
-  /** Ends {@code response} with this error, unless it was already sent or closed. */
-  public void send(HttpServerResponse response, String message, String param) {
-    if (response.ended() || response.closed() || response.headWritten()) {
-      return;
-    }
-    Buffer body = Buffer.buffer(json(message, param));
-    response
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .putHeader("content-length", Integer.toString(body.length()))
-        .end(body);
-  }
-
   /** An SSE event carrying the error, for a stream that fails after it has begun. */
-  public Buffer sseEvent(String message) {
-    return Buffer.buffer("data: " + json(message, null) + "\n\n");
+  public String sseEvent(String message) {
+    return "data: " + json(message, null) + "\n\n";
   }
 }

@@ -6,8 +6,6 @@ import dev.switchboard.core.ratelimit.BucketStore;
 import dev.switchboard.core.ratelimit.InMemoryBucketStore;
 import dev.switchboard.core.ratelimit.RateLimiter;
 import dev.switchboard.core.ratelimit.RateLimits;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Objects;
@@ -95,8 +93,8 @@ public final class GatewayRateLimiter implements AutoCloseable {
   }
 
   /**
-   * Decides one request without blocking. The stage completes on a Lettuce or timer thread; use
-   * {@link #acquire(Context, String, String, long)} to continue on an event loop.
+   * Decides one request without blocking. The stage completes on a Lettuce or timer thread (or at
+   * once, for in-memory limits).
    *
    * @param keyId the API key's SHA-256 in hex ({@code ApiKey.digestHex()})
    * @param tier the key's tier
@@ -132,13 +130,25 @@ public final class GatewayRateLimiter implements AutoCloseable {
     return answer;
   }
 
-  /** {@link #acquire(String, String, long)} completing on {@code context} (the caller's event loop). */
-  public Future<Admission> acquire(Context context, String keyId, String tier, long estimatedTokens) {
-    if (shared == local) {
-      // In-memory limits answer at once: no stages, no hop back to the event loop.
-      return Future.succeededFuture(local.acquireNow(keyId, tier, estimatedTokens));
+  /**
+   * True when decisions are made in memory, at once ({@link #acquireNow}); false when they go to
+   * Redis ({@link #acquire}).
+   */
+  public boolean decidesAtOnce() {
+    return shared == local;
+  }
+
+  /**
+   * Decides one request on the calling thread, with no stages: for limits this gateway enforces
+   * alone ({@link #decidesAtOnce()}).
+   *
+   * @throws IllegalStateException if the limits are shared through Redis
+   */
+  public Admission acquireNow(String keyId, String tier, long estimatedTokens) {
+    if (!decidesAtOnce()) {
+      throw new IllegalStateException("limits shared through Redis are decided asynchronously; use acquire()");
     }
-    return Future.fromCompletionStage(acquire(keyId, tier, estimatedTokens), context);
+    return local.acquireNow(keyId, tier, estimatedTokens);
   }
 
   /** False while a configured Redis is unreachable (for a gauge); always true without Redis. */

@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.ratelimit;
 
 import dev.switchboard.core.ratelimit.RateDecision;
-import io.vertx.core.MultiMap;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Locale;
 
 /**
@@ -12,7 +12,7 @@ import java.util.Locale;
 public final class RateLimitHeaders {
   private RateLimitHeaders() {}
 
-  public static void add(MultiMap headers, RateDecision d) {
+  public static void add(HttpHeaders headers, RateDecision d) {
     if (d.hasRequestLimit()) {
       headers.set("x-ratelimit-limit-requests", Long.toString(d.limitRequests()));
       headers.set("x-ratelimit-remaining-requests", Long.toString(Math.max(0, d.remainingRequests())));
@@ -26,7 +26,7 @@ public final class RateLimitHeaders {
   }
 
   /** {@code retry-after} and {@code retry-after-ms} for a refused request. */
-  public static void addRetryAfter(MultiMap headers, long retryAfterNanos) {
+  public static void addRetryAfter(HttpHeaders headers, long retryAfterNanos) {
     long ms = Math.max(1, (retryAfterNanos + 999_999) / 1_000_000);
     headers.set("retry-after", Long.toString((ms + 999) / 1000));
     headers.set("retry-after-ms", Long.toString(ms));

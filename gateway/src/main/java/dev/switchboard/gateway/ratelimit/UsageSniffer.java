@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.ratelimit;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,10 +15,11 @@ public final class UsageSniffer {
   private int length;
 
   /** Feeds the next chunk of the response. */
-  public void accept(Buffer chunk) {
-    int n = chunk.length();
+  public void accept(ByteBuf chunk) {
+    int from = chunk.readerIndex();
+    int n = chunk.readableBytes();
     if (n >= TAIL) {
-      chunk.getBytes(n - TAIL, n, tail, 0);
+      chunk.getBytes(from + n - TAIL, tail, 0, TAIL);
       length = TAIL;
       return;
     }
@@ -27,7 +28,7 @@ public final class UsageSniffer {
       System.arraycopy(tail, length - keep, tail, 0, keep);
       length = keep;
     }
-    chunk.getBytes(0, n, tail, length);
+    chunk.getBytes(from, tail, length, n);
     length += n;
   }
 

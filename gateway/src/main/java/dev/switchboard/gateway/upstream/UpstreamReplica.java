@@ -7,11 +7,13 @@ public final class UpstreamReplica {
   private final Replica replica;
   private final String host;
   private final int port;
+  private final String hostHeader;
 
   public UpstreamReplica(Replica replica, String host, int port) {
     this.replica = replica;
     this.host = host;
     this.port = port;
+    this.hostHeader = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
   public Replica replica() {
@@ -28,6 +30,11 @@ public final class UpstreamReplica {
 
   public int port() {
     return port;
+  }
+
+  /** The {@code Host} header of requests to it. */
+  public String hostHeader() {
+    return hostHeader;
   }
 
   @Override

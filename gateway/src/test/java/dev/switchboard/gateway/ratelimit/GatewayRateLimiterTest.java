@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.ManualClock;
 import dev.switchboard.core.ratelimit.Admission;
@@ -12,8 +13,6 @@ import dev.switchboard.core.ratelimit.RateDecision;
 import dev.switchboard.core.ratelimit.RateLimits;
 import dev.switchboard.core.ratelimit.TokenBucket;
 import io.github.bucket4j.ConsumptionProbe;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,20 +160,16 @@ class GatewayRateLimiterTest {
   }
 
   @Test
-  void theVertxFutureCompletesOnTheCallersContext() throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      GatewayRateLimiter limiter = limiter(OnOutage.FAIL_OPEN, Duration.ofMillis(20));
-      store.mode = Mode.HUNG;
-      Context context = vertx.getOrCreateContext();
-      CompletableFuture<Boolean> onContext = new CompletableFuture<>();
-      context.runOnContext(
-          v -> limiter.acquire(context, "k", "standard", 1)
-              .onComplete(ar -> onContext.complete(ar.succeeded() && Vertx.currentContext() == context)));
-      assertThat(onContext.get(5, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      vertx.close().await(5, TimeUnit.SECONDS);
-    }
+  void aLocalLimiterDecidesOnTheCallersThreadWhileASharedOneRefusesTo() {
+    GatewayRateLimiter local = GatewayRateLimiter.local(THIRTY_RPM, clock);
+    assertThat(local.decidesAtOnce()).isTrue();
+    assertThat(local.acquireNow("k", "standard", 1).decision().allowed()).isTrue();
+
+    GatewayRateLimiter shared = limiter(OnOutage.FAIL_OPEN, Duration.ofMillis(20));
+    assertThat(shared.decidesAtOnce()).isFalse();
+    assertThatThrownBy(() -> shared.acquireNow("k", "standard", 1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("acquire()");
   }
 
   private enum Mode {

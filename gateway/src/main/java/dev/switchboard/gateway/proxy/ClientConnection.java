@@ -1,0 +1,406 @@
+package dev.switchboard.gateway.proxy;
+
+import dev.switchboard.gateway.auth.ApiKey;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * One client's connection to the data plane: reads its requests one at a time (bodies bounded),
+ * hands each to the {@link LoopProxy}, and writes the answer. HTTP/1.1 keep-alive, with requests
+ * pipelined behind an unfinished answer held until it is done.
+ *
+ * <p>Used only from its event loop.
+ */
+final class ClientConnection extends ChannelInboundHandlerAdapter {
+  private enum State {
+    /** Waiting for a request. */
+    IDLE,
+    /** Reading the body of a request that will be routed. */
+    READING,
+    /** The request was answered early (an error); the rest of its body is dropped. */
+    DISCARDING,
+    /** A whole request was read and its answer is not finished. */
+    ANSWERING
+  }
+
+  /** Pipelined messages held behind an unfinished answer; more closes the connection. */
+  private static final int MAX_PIPELINED = 64;
+
+  private final LoopProxy proxy;
+  private final int maxBodyBytes;
+  private ChannelHandlerContext ctx;
+  private State state = State.IDLE;
+  private HttpRequest request;
+  private ApiKey key;
+  private ByteBuf body;
+  private ArrayDeque<Object> pipelined;
+
+  /** The current answer: keep the connection after it, its head sent, it ended. */
+  private boolean keepAlive;
+  private boolean headWritten;
+  private boolean chunked;
+  private boolean ended = true;
+  /** Headers decided before the answer (rate limits, retry-after), added to whatever it is. */
+  private HttpHeaders extraHeaders;
+  private Exchange exchange;
+  private boolean draining;
+
+  ClientConnection(LoopProxy proxy, int maxBodyBytes) {
+    this.proxy = proxy;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    proxy.opened(this);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (state == State.ANSWERING || (pipelined != null && !pipelined.isEmpty())) {
+      hold(msg);
+      return;
+    }
+    handle(msg);
+  }
+
+  private void hold(Object msg) {
+    if (pipelined == null) {
+      pipelined = new ArrayDeque<>();
+    }
+    if (pipelined.size() >= MAX_PIPELINED) {
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+      return;
+    }
+    pipelined.add(msg);
+  }
+
+  private void handle(Object msg) {
+    if (msg instanceof HttpRequest req) {
+      startRequest(req);
+    }
+    if (msg instanceof HttpContent content) {
+      onContent(content);
+    } else if (!(msg instanceof HttpRequest)) {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void startRequest(HttpRequest req) {
+    request = req;
+    keepAlive = HttpUtil.isKeepAlive(req) && !draining;
+    headWritten = false;
+    chunked = false;
+    ended = false;
+    extraHeaders = null;
+    if (req.decoderResult().isFailure()) {
+      keepAlive = false;
+      state = State.DISCARDING;
+      sendError(OpenAiError.BAD_REQUEST, "Malformed HTTP request: " + req.decoderResult().cause().getMessage(), null);
+      return;
+    }
+    key = proxy.onRequest(this, req);
+    if (key == null) {
+      // Answered already (an error, or the model list).
+      state = State.DISCARDING;
+      return;
+    }
+    long declared = declaredLength(req);
+    if (declared == -2) {
+      state = State.DISCARDING;
+      keepAlive = false;
+      sendError(OpenAiError.BAD_REQUEST, "Invalid Content-Length.", null);
+      return;
+    }
+    if (declared > maxBodyBytes) {
+      tooLarge();
+      return;
+    }
+    state = State.READING;
+    body = ctx.alloc().buffer(declared >= 0 ? (int) declared : 1024);
+  }
+
+  /** The Content-Length, -1 if absent, -2 if not a number. */
+  private static long declaredLength(HttpRequest req) {
+    String length = req.headers().get(HttpHeaderNames.CONTENT_LENGTH);
+    if (length == null) {
+      return -1;
+    }
+    long n = LoopProxy.parseLength(length);
+    return n >= 0 ? n : -2;
+  }
+
+  private void onContent(HttpContent content) {
+    boolean last = content instanceof LastHttpContent;
+    switch (state) {
+      case READING -> {
+        ByteBuf piece = content.content();
+        if (body.readableBytes() + piece.readableBytes() > maxBodyBytes) {
+          content.release();
+          tooLarge();
+          return;
+        }
+        body.writeBytes(piece);
+        content.release();
+        if (content.decoderResult().isFailure()) {
+          state = State.DISCARDING;
+          keepAlive = false;
+          releaseBody();
+          sendError(OpenAiError.BAD_REQUEST, "Malformed HTTP request body.", null);
+          return;
+        }
+        if (last) {
+          state = State.ANSWERING;
+          ByteBuf whole = body;
+          body = null;
+          proxy.route(this, request, key, whole);
+        }
+      }
+      case DISCARDING -> {
+        content.release();
+        if (last) {
+          state = ended ? State.IDLE : State.ANSWERING;
+          if (ended) {
+            afterAnswer();
+          }
+        }
+      }
+      default -> content.release();
+    }
+  }
+
+  private void tooLarge() {
+    // Close once the answer is out rather than read the rest of a huge body.
+    releaseBody();
+    state = State.DISCARDING;
+    keepAlive = false;
+    sendError(
+        OpenAiError.TOO_LARGE, "The request body is larger than the limit of " + maxBodyBytes + " bytes.", null);
+  }
+
+  private void releaseBody() {
+    if (body != null) {
+      body.release();
+      body = null;
+    }
+  }
+
+  // --- The answer, written by the proxy and the exchange ---
+
+  /** The exchange answering the current request, told when the client goes or can take more. */
+  void attach(Exchange e) {
+    exchange = e;
+  }
+
+  /** Headers that go on the current answer whatever it turns out to be. */
+  HttpHeaders extraHeaders() {
+    if (extraHeaders == null) {
+      extraHeaders = new DefaultHttpHeaders(false);
+    }
+    return extraHeaders;
+  }
+
+  /** The relayed answer goes chunked, so it can still end with a piece of our own. */
+  boolean chunked() {
+    return chunked;
+  }
+
+  /** The answer is complete, or can no longer be written. */
+  boolean ended() {
+    return ended || !ctx.channel().isActive();
+  }
+
+  boolean isWritable() {
+    return ctx.channel().isWritable();
+  }
+
+  /** Answers with an OpenAI error, unless the answer has begun already. */
+  void sendError(OpenAiError error, String message, String param) {
+    if (headWritten || ended()) {
+      return;
+    }
+    send(HttpResponseStatus.valueOf(error.status()), error.json(message, param));
+  }
+
+  /** Answers with a JSON body. */
+  void sendJson(int status, String json) {
+    if (headWritten || ended()) {
+      return;
+    }
+    send(HttpResponseStatus.valueOf(status), json);
+  }
+
+  private void send(HttpResponseStatus status, String json) {
+    ByteBuf content = Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8));
+    DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    HttpHeaders h = response.headers();
+    if (extraHeaders != null) {
+      h.add(extraHeaders);
+    }
+    h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    h.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+    connectionHeader(h);
+    headWritten = true;
+    end(response);
+  }
+
+  /**
+   * Writes the head of a relayed answer (not flushed). A body without a length goes chunked to an
+   * HTTP/1.1 client, and to close to an HTTP/1.0 one.
+   */
+  void writeHead(HttpResponse head) {
+    HttpHeaders h = head.headers();
+    if (extraHeaders != null) {
+      h.add(extraHeaders);
+    }
+    if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+      if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+        h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        chunked = true;
+      } else {
+        keepAlive = false;
+      }
+    }
+    connectionHeader(h);
+    headWritten = true;
+    ctx.write(head, ctx.voidPromise());
+  }
+
+  private void connectionHeader(HttpHeaders h) {
+    if (!keepAlive) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (!request.protocolVersion().isKeepAliveDefault()) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+  }
+
+  /** Writes a piece of a relayed body (not flushed); a {@link LastHttpContent} ends the answer. */
+  void writeContent(HttpContent content) {
+    if (content instanceof LastHttpContent) {
+      end(content);
+    } else {
+      ctx.write(content, ctx.voidPromise());
+    }
+  }
+
+  /** Ends a relayed body with a last piece. */
+  void endWith(ByteBuf last) {
+    end(new DefaultLastHttpContent(last));
+  }
+
+  void flush() {
+    ctx.flush();
+  }
+
+  /** Cuts the answer short: the connection closes, so the client sees a truncated body. */
+  void abort() {
+    ended = true;
+    exchange = null;
+    ctx.close();
+  }
+
+  private void end(Object last) {
+    ended = true;
+    exchange = null;
+    if (keepAlive) {
+      ctx.writeAndFlush(last, ctx.voidPromise());
+      if (state == State.ANSWERING) {
+        state = State.IDLE;
+        afterAnswer();
+      }
+    } else {
+      ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** Picks up requests that were pipelined behind the answer just finished. */
+  private void afterAnswer() {
+    if (draining) {
+      ctx.close();
+      return;
+    }
+    if (pipelined != null && !pipelined.isEmpty()) {
+      // Later, not from inside the code that ended the answer.
+      ctx.channel().eventLoop().execute(this::replay);
+    }
+  }
+
+  private void replay() {
+    while (pipelined != null && !pipelined.isEmpty() && state != State.ANSWERING && ctx.channel().isActive()) {
+      handle(pipelined.poll());
+    }
+  }
+
+  // --- Connection events ---
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && exchange != null) {
+      exchange.onClientWritable();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    proxy.closed(this);
+    releaseBody();
+    if (pipelined != null) {
+      pipelined.forEach(ReferenceCountUtil::release);
+      pipelined.clear();
+    }
+    Exchange e = exchange;
+    exchange = null;
+    if (e != null) {
+      e.onClientGone();
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // A reset or a protocol error: nothing more can be said on this connection.
+    ctx.close();
+  }
+
+  /**
+   * The gateway is stopping: close now if between requests, else after the current answer (which
+   * tells the client so, if its head has not gone yet).
+   */
+  void close() {
+    ctx.close();
+  }
+
+  void drain() {
+    draining = true;
+    keepAlive = false;
+    if (state == State.IDLE && ended) {
+      ctx.close();
+    }
+  }
+}

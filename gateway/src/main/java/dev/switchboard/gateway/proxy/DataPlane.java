@@ -1,0 +1,146 @@
+package dev.switchboard.gateway.proxy;
+
+import dev.switchboard.core.retry.RetryBudget;
+import dev.switchboard.gateway.auth.Authenticator;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.ratelimit.GatewayRateLimiter;
+import dev.switchboard.gateway.upstream.Router;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The data plane's listener, on Netty directly: one event loop per core, each with its own
+ * {@link LoopProxy}, so a client connection, its requests and their connections to replicas all
+ * stay on one thread. Below Vert.x's request and response objects on purpose: this path carries
+ * every request, and at this level a proxied request costs less CPU (see docs/benchmarks.md). The
+ * admin listener and the health checks stay on Vert.x.
+ */
+public final class DataPlane {
+  private final EventLoopGroup group;
+  private final Map<EventLoop, LoopProxy> loops = new IdentityHashMap<>();
+  private final DnsAddressResolverGroup resolver;
+  private final AtomicInteger openClients = new AtomicInteger();
+  private Channel server;
+
+  private DataPlane(
+      int threads, Router router, Authenticator auth, RetryBudget retryBudget, GatewayRateLimiter rateLimiter,
+      GatewayConfig config, String modelsJson, int connectionsPerReplica) {
+    this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("switchboard-data"), NioIoHandler.newFactory());
+    // Names resolved without blocking a loop (the JDK's resolver would).
+    this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(NioDatagramChannel.class));
+    for (EventExecutor e : group) {
+      EventLoop loop = (EventLoop) e;
+      LoopProxy proxy =
+          new LoopProxy(
+              loop, router, auth, retryBudget, rateLimiter, config, modelsJson, connectionsPerReplica, resolver,
+              openClients);
+      loops.put(loop, proxy);
+      long every = proxy.timeouts.intervalMillis();
+      loop.scheduleAtFixedRate(proxy::sweep, every, every, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Binds the data plane to {@code config}'s data listener; the future completes once it listens. */
+  public static CompletableFuture<DataPlane> start(
+      GatewayConfig config, Router router, Authenticator auth, RetryBudget retryBudget,
+      GatewayRateLimiter rateLimiter, String modelsJson, int connectionsPerReplica) {
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    DataPlane plane =
+        new DataPlane(threads, router, auth, retryBudget, rateLimiter, config, modelsJson, connectionsPerReplica);
+    CompletableFuture<DataPlane> started = new CompletableFuture<>();
+    new ServerBootstrap()
+        .group(plane.group)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel ch) {
+                LoopProxy proxy = plane.loops.get(ch.eventLoop());
+                ch.pipeline()
+                    .addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(), proxy.newConnection());
+              }
+            })
+        .bind(config.data().host(), config.data().port())
+        .addListener(
+            (ChannelFutureListener)
+                f -> {
+                  if (f.isSuccess()) {
+                    plane.server = f.channel();
+                    started.complete(plane);
+                  } else {
+                    plane.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+                    started.completeExceptionally(f.cause());
+                  }
+                });
+    return started;
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  public int eventLoops() {
+    return loops.size();
+  }
+
+  /**
+   * Stops accepting, lets the requests in flight finish for up to {@code timeout}, then closes every
+   * connection and stops the event loops.
+   */
+  public CompletableFuture<Void> drain(Duration timeout) {
+    CompletableFuture<Void> drained = new CompletableFuture<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    server.close().addListener(
+        f -> {
+          for (LoopProxy proxy : loops.values()) {
+            proxy.loop.execute(proxy::drain);
+          }
+          awaitClients(deadline, drained);
+        });
+    return drained.thenCompose(
+        v -> {
+          CompletableFuture<Void> stopped = new CompletableFuture<>();
+          resolver.close();
+          group.shutdownGracefully(0, 1, TimeUnit.SECONDS).addListener(f -> stopped.complete(null));
+          return stopped;
+        });
+  }
+
+  private void awaitClients(long deadline, CompletableFuture<Void> drained) {
+    if (openClients.get() == 0 || System.nanoTime() - deadline >= 0) {
+      for (LoopProxy proxy : loops.values()) {
+        proxy.loop.execute(proxy::closeAll);
+      }
+      drained.complete(null);
+      return;
+    }
+    group.next().schedule(() -> awaitClients(deadline, drained), 20, TimeUnit.MILLISECONDS);
+  }
+}

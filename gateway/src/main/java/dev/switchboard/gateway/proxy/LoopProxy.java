@@ -1,0 +1,384 @@
+package dev.switchboard.gateway.proxy;
+
+import dev.switchboard.core.ratelimit.Admission;
+import dev.switchboard.core.ratelimit.RateDecision;
+import dev.switchboard.core.ratelimit.Reservation;
+import dev.switchboard.core.request.RequestInfo;
+import dev.switchboard.core.retry.RetryBudget;
+import dev.switchboard.gateway.admission.PoolAdmission;
+import dev.switchboard.gateway.auth.ApiKey;
+import dev.switchboard.gateway.auth.Authenticator;
+import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.ratelimit.GatewayRateLimiter;
+import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
+import dev.switchboard.gateway.upstream.ReplicaPool;
+import dev.switchboard.gateway.upstream.Router;
+import dev.switchboard.gateway.upstream.UpstreamReplica;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.util.AsciiString;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The data plane of one event loop: everything a request meets before and around its exchange with
+ * a replica (path, key, body, routing fields, rate limit, admission queue) and the loop's own
+ * state: its connections to replicas, its timeout sweep, its cache of checked keys. Nothing here is
+ * shared with another loop, so none of it needs a lock.
+ */
+final class LoopProxy {
+  /** Output tokens assumed for the rate limiter's reservation when a request gives no max_tokens. */
+  static final int DEFAULT_MAX_TOKENS = 256;
+
+  private static final ApiKey ANONYMOUS = new ApiKey(new byte[32], "anonymous", "standard", false);
+  private static final int KNOWN_KEYS_MAX = 4096;
+  private static final int DEPOSIT_BATCH = 16;
+  /** Idle connections to replicas are closed after this long. */
+  private static final long MAX_IDLE_NANOS = 120_000_000_000L;
+
+  final EventLoop loop;
+  final Router router;
+  final GatewayConfig config;
+  final RetryBudget retryBudget;
+  final TimeoutSweeper timeouts;
+  final long firstByteMs;
+  private final Authenticator auth;
+  private final GatewayRateLimiter rateLimiter;
+  private final String modelsJson;
+  private final int connectionsPerReplica;
+  private final AddressResolverGroup<? extends SocketAddress> resolver;
+  private final HashMap<UpstreamReplica, UpstreamPool> upstreams = new HashMap<>();
+  private final Set<ClientConnection> connections = new HashSet<>();
+  /** Client connections open on every loop, for the drain to wait on. */
+  private final AtomicInteger openClients;
+
+  /**
+   * Keys this loop has already checked, so a client's key is hashed once rather than on every
+   * request. Bounded: cleared when full. Holds only keys that exist (a wrong key is never cached).
+   */
+  private final HashMap<String, ApiKey> knownKeys = new HashMap<>();
+
+  /** Requests since this loop last paid into the retry budget. */
+  private int requestsSinceDeposit;
+
+  private boolean draining;
+
+  LoopProxy(
+      EventLoop loop, Router router, Authenticator auth, RetryBudget retryBudget, GatewayRateLimiter rateLimiter,
+      GatewayConfig config, String modelsJson, int connectionsPerReplica,
+      AddressResolverGroup<? extends SocketAddress> resolver, AtomicInteger openClients) {
+    this.openClients = openClients;
+    this.loop = loop;
+    this.router = router;
+    this.auth = auth;
+    this.retryBudget = retryBudget;
+    this.rateLimiter = rateLimiter;
+    this.config = config;
+    this.modelsJson = modelsJson;
+    this.connectionsPerReplica = connectionsPerReplica;
+    this.resolver = resolver;
+    this.firstByteMs = config.timeouts().firstByte().toMillis();
+    this.timeouts = new TimeoutSweeper(firstByteMs, config.timeouts().idleStream().toMillis());
+  }
+
+  /** A new client connection's handler on this loop. */
+  ClientConnection newConnection() {
+    return new ClientConnection(this, config.limits().maxBodyBytes());
+  }
+
+  /** The periodic work of this loop: timeouts, and idle connections to replicas. */
+  void sweep() {
+    long now = System.nanoTime();
+    timeouts.sweep(now);
+    for (UpstreamPool p : upstreams.values()) {
+      p.closeIdle(now, MAX_IDLE_NANOS);
+    }
+  }
+
+  UpstreamPool upstream(UpstreamReplica replica) {
+    UpstreamPool p = upstreams.get(replica);
+    if (p == null) {
+      int connectMs = (int) Math.min(Integer.MAX_VALUE, config.timeouts().connect().toMillis());
+      p = new UpstreamPool(loop, replica.host(), replica.port(), connectMs, connectionsPerReplica, resolver);
+      if (draining) {
+        p.close();
+      }
+      upstreams.put(replica, p);
+    }
+    return p;
+  }
+
+  void opened(ClientConnection c) {
+    connections.add(c);
+    openClients.incrementAndGet();
+    if (draining) {
+      c.drain();
+    }
+  }
+
+  void closed(ClientConnection c) {
+    if (connections.remove(c)) {
+      openClients.decrementAndGet();
+    }
+  }
+
+  /** The drain's time is up: closes what is still open. */
+  void closeAll() {
+    for (ClientConnection c : List.copyOf(connections)) {
+      c.close();
+    }
+  }
+
+  /** Stops this loop's connections as they become idle, and its pools as their exchanges end. */
+  void drain() {
+    draining = true;
+    for (ClientConnection c : List.copyOf(connections)) {
+      c.drain();
+    }
+    for (UpstreamPool p : upstreams.values()) {
+      p.close();
+    }
+  }
+
+  // --- Requests ---
+
+  /**
+   * A request's head: answers what can be answered now, and returns the caller's key when the body
+   * is to be read and routed; null when answered.
+   */
+  ApiKey onRequest(ClientConnection c, HttpRequest req) {
+    String uri = req.uri();
+    int query = uri.indexOf('?');
+    String path = query < 0 ? uri : uri.substring(0, query);
+    switch (path) {
+      case "/v1/chat/completions", "/v1/completions", "/v1/embeddings" -> {
+        if (!req.method().equals(HttpMethod.POST)) {
+          c.sendError(OpenAiError.METHOD_NOT_ALLOWED, "Use POST for " + path + ".", null);
+          return null;
+        }
+        return authenticate(c, req);
+      }
+      case "/v1/models" -> {
+        if (!req.method().equals(HttpMethod.GET)) {
+          c.sendError(OpenAiError.METHOD_NOT_ALLOWED, "Use GET for /v1/models.", null);
+        } else if (authenticate(c, req) != null) {
+          c.sendJson(200, modelsJson);
+        }
+        return null;
+      }
+      default -> {
+        c.sendError(OpenAiError.NOT_FOUND, "Unknown request URL: " + req.method() + " " + path + ".", null);
+        return null;
+      }
+    }
+  }
+
+  /** The caller's key, or null after answering 401. With no keys configured, everyone is anonymous. */
+  private ApiKey authenticate(ClientConnection c, HttpRequest req) {
+    if (!auth.hasKeys()) {
+      return ANONYMOUS;
+    }
+    String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+    ApiKey key = header == null ? null : knownKeys.get(header);
+    if (key == null) {
+      key = auth.authenticate(header);
+      if (key != null) {
+        if (knownKeys.size() >= KNOWN_KEYS_MAX) {
+          knownKeys.clear();
+        }
+        knownKeys.put(header, key);
+      }
+    }
+    if (key == null) {
+      c.sendError(OpenAiError.UNAUTHORIZED, "Incorrect API key provided. Send it as 'Authorization: Bearer KEY'.", null);
+    }
+    return key;
+  }
+
+  /** A whole request: parse its routing fields, pick its pool, check its rate limit. Owns {@code body}. */
+  void route(ClientConnection c, HttpRequest req, ApiKey key, ByteBuf body) {
+    RequestFields fields;
+    try {
+      fields = RequestFields.parse(ByteBufUtil.getBytes(body));
+    } catch (RequestFields.BadRequest e) {
+      body.release();
+      c.sendError(OpenAiError.INVALID_JSON, e.getMessage(), e.param());
+      return;
+    }
+    if (fields.model() == null || fields.model().isEmpty()) {
+      body.release();
+      c.sendError(OpenAiError.BAD_REQUEST, "You must provide a model parameter.", "model");
+      return;
+    }
+    ReplicaPool pool = router.poolFor(fields.model());
+    if (pool == null) {
+      body.release();
+      c.sendError(OpenAiError.MODEL_NOT_FOUND, "The model `" + fields.model() + "` does not exist.", "model");
+      return;
+    }
+    if (rateLimiter == null) {
+      admit(c, req, key, body, fields, pool, Reservation.NONE);
+      return;
+    }
+    long estimate = body.readableBytes() / 4 + (fields.maxTokens() > 0 ? fields.maxTokens() : DEFAULT_MAX_TOKENS);
+    if (rateLimiter.decidesAtOnce()) {
+      decided(c, req, key, body, fields, pool, estimate, rateLimiter.acquireNow(key.digestHex(), key.tier(), estimate), null);
+      return;
+    }
+    rateLimiter
+        .acquire(key.digestHex(), key.tier(), estimate)
+        .whenCompleteAsync((admission, error) -> decided(c, req, key, body, fields, pool, estimate, admission, error), loop);
+  }
+
+  private void decided(
+      ClientConnection c, HttpRequest req, ApiKey key, ByteBuf body, RequestFields fields, ReplicaPool pool,
+      long estimate, Admission admission, Throwable error) {
+    if (error != null) {
+      body.release();
+      c.extraHeaders().set("retry-after", "1");
+      c.sendError(OpenAiError.OVERLOADED, "The rate limiter is unavailable. Retry later.", null);
+      return;
+    }
+    RateDecision d = admission.decision();
+    RateLimitHeaders.add(c.extraHeaders(), d);
+    if (d.allowed()) {
+      if (c.ended()) {
+        // The client left while the decision was made in Redis: give the tokens back.
+        admission.reservation().settle(0);
+        body.release();
+        return;
+      }
+      admit(c, req, key, body, fields, pool, admission.reservation());
+      return;
+    }
+    body.release();
+    if (d.outcome() == RateDecision.Outcome.UNAVAILABLE) {
+      RateLimitHeaders.addRetryAfter(c.extraHeaders(), d.retryAfterNanos());
+      c.sendError(OpenAiError.OVERLOADED, "The rate limiter is unavailable. Retry later.", null);
+    } else if (d.neverFits()) {
+      c.sendError(
+          OpenAiError.RATE_LIMITED_TOKENS,
+          "This request needs about " + estimate + " tokens, more than your limit of " + d.limitTokens()
+              + " per minute allows at once. Lower max_tokens.",
+          "max_tokens");
+    } else {
+      RateLimitHeaders.addRetryAfter(c.extraHeaders(), d.retryAfterNanos());
+      boolean tokens = d.limitedBy().tokens();
+      c.sendError(
+          tokens ? OpenAiError.RATE_LIMITED_TOKENS : OpenAiError.RATE_LIMITED,
+          "Rate limit reached for " + (d.limitedBy().tier() ? "tier " + key.tier() : "your key") + " on "
+              + (tokens ? "tokens" : "requests") + " per minute. Retry after the time in the retry-after header.",
+          null);
+    }
+  }
+
+  /** Rate limit passed: into the pool's admission queue, or straight to a replica. */
+  private void admit(
+      ClientConnection c, HttpRequest req, ApiKey key, ByteBuf body, RequestFields fields, ReplicaPool pool,
+      Reservation reservation) {
+    // Deposits go to the shared budget in batches, so the loops do not contend on it per request.
+    if (++requestsSinceDeposit == DEPOSIT_BATCH) {
+      requestsSinceDeposit = 0;
+      retryBudget.onRequests(DEPOSIT_BATCH);
+    }
+    RequestInfo info = new RequestInfo(fields.model(), 0, fields.maxTokens(), key.tenant(), key.tier());
+    PoolAdmission admission = pool.admission();
+    if (admission != null && config.admission().forwardPriority() && fields.priority() == 0) {
+      ByteBuf with = withPriority(body, config.admission().priorityOf(key.tier()));
+      body.release();
+      body = with;
+    }
+    Exchange exchange = new Exchange(this, c, req, body, fields, pool, info, reservation);
+    c.attach(exchange);
+    if (admission == null || admission.admit(exchange, key.tier(), key.tenant(), fields.priority())) {
+      exchange.attempt();
+    } else {
+      exchange.waiting = true;
+    }
+  }
+
+  /** The body with vLLM's {@code priority} field added first (lower runs earlier in vLLM too). */
+  static ByteBuf withPriority(ByteBuf body, int priority) {
+    byte[] bytes = ByteBufUtil.getBytes(body);
+    String head = "{\"priority\":" + priority;
+    int i = 0;
+    while (i < bytes.length && Character.isWhitespace(bytes[i])) {
+      i++;
+    }
+    // Just past the opening brace; a comma unless the object is empty.
+    int j = i + 1;
+    while (j < bytes.length && Character.isWhitespace(bytes[j])) {
+      j++;
+    }
+    boolean empty = j < bytes.length && bytes[j] == '}';
+    ByteBuf out = body.alloc().buffer(bytes.length + head.length() + 1);
+    out.writeCharSequence(head, StandardCharsets.US_ASCII);
+    if (!empty) {
+      out.writeByte(',');
+    }
+    out.writeBytes(bytes, i + 1, bytes.length - i - 1);
+    return out;
+  }
+
+  // --- Headers ---
+
+  /** Hop-by-hop headers (RFC 9110 §7.6.1 and the ones that name a connection's framing). */
+  static boolean hopByHop(CharSequence name) {
+    switch (name.length()) {
+      case 2:
+        return AsciiString.contentEqualsIgnoreCase(name, "te");
+      case 7:
+        return AsciiString.contentEqualsIgnoreCase(name, "upgrade") || AsciiString.contentEqualsIgnoreCase(name, "trailer");
+      case 10:
+        return AsciiString.contentEqualsIgnoreCase(name, "connection") || AsciiString.contentEqualsIgnoreCase(name, "keep-alive");
+      case 17:
+        return AsciiString.contentEqualsIgnoreCase(name, "transfer-encoding");
+      case 18:
+        return AsciiString.contentEqualsIgnoreCase(name, "proxy-authenticate");
+      case 19:
+        return AsciiString.contentEqualsIgnoreCase(name, "proxy-authorization");
+      default:
+        return false;
+    }
+  }
+
+  /**
+   * Request headers not forwarded to a replica: hop-by-hop ones, those the gateway sets itself
+   * (host, length), and the caller's key. Checked without allocating, since every header of every
+   * request passes here.
+   */
+  static boolean notForwarded(CharSequence name) {
+    switch (name.length()) {
+      case 4:
+        return AsciiString.contentEqualsIgnoreCase(name, "host");
+      case 6:
+        return AsciiString.contentEqualsIgnoreCase(name, "expect");
+      case 13:
+        return AsciiString.contentEqualsIgnoreCase(name, "authorization");
+      case 14:
+        return AsciiString.contentEqualsIgnoreCase(name, "content-length");
+      default:
+        return hopByHop(name);
+    }
+  }
+
+  /** A Content-Length's value, or -1 if it is not a plain non-negative number. */
+  static long parseLength(String value) {
+    try {
+      long n = Long.parseLong(value.trim());
+      return n >= 0 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

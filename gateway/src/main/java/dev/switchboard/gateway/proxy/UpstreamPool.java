@@ -1,0 +1,158 @@
+package dev.switchboard.gateway.proxy;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.resolver.AddressResolverGroup;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/**
+ * One event loop's keep-alive connections to one replica. Connections stay on the loop that opened
+ * them, so a request and its upstream connection never cross threads and the pool needs no locks.
+ * At most {@code max} connections are open; beyond that, requests wait for one to come back.
+ *
+ * <p>Used only from its event loop.
+ */
+final class UpstreamPool {
+  /** Gets a connection, or the reason none could be opened. Called on the pool's event loop. */
+  interface Callback {
+    void acquired(UpstreamConnection connection);
+
+    void failed(Throwable cause);
+  }
+
+  private final Bootstrap bootstrap;
+  private final int max;
+  /** Most recently used first, so the busiest connections stay warm and the rest age out. */
+  private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+  private final ArrayDeque<Callback> waiting = new ArrayDeque<>();
+  private int open;
+  private boolean closed;
+
+  UpstreamPool(
+      EventLoop loop, String host, int port, int connectTimeoutMillis, int max,
+      AddressResolverGroup<? extends SocketAddress> resolver) {
+    this.max = max;
+    UpstreamPool pool = this;
+    this.bootstrap =
+        new Bootstrap()
+            .group(loop)
+            .channel(NioSocketChannel.class)
+            .resolver(resolver)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+            .remoteAddress(InetSocketAddress.createUnresolved(host, port))
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(new HttpClientCodec(), new UpstreamConnection(pool));
+                  }
+                });
+  }
+
+  /** A connection for one exchange: an idle one, a new one, or the next to come back. */
+  void acquire(Callback callback) {
+    UpstreamConnection c;
+    while ((c = idle.pollFirst()) != null) {
+      if (c.channel().isActive()) {
+        callback.acquired(c);
+        return;
+      }
+    }
+    if (closed) {
+      callback.failed(new IllegalStateException("the gateway is shutting down"));
+    } else if (open < max) {
+      connect(callback);
+    } else {
+      waiting.add(callback);
+    }
+  }
+
+  private void connect(Callback callback) {
+    open++;
+    ChannelFuture connecting = bootstrap.connect();
+    connecting.addListener(
+        (ChannelFutureListener)
+            f -> {
+              if (f.isSuccess()) {
+                callback.acquired(f.channel().pipeline().get(UpstreamConnection.class));
+              } else {
+                // A connection that never opened is never closed either: count it out here.
+                open--;
+                callback.failed(f.cause());
+                serveWaiting();
+              }
+            });
+  }
+
+  /** A connection finished its exchange and may carry another. */
+  void release(UpstreamConnection c) {
+    if (closed) {
+      c.channel().close();
+      return;
+    }
+    Callback next = waiting.poll();
+    if (next != null) {
+      next.acquired(c);
+      return;
+    }
+    c.idleSince = System.nanoTime();
+    idle.addFirst(c);
+  }
+
+  /** A connection closed, busy or idle. */
+  void closed(UpstreamConnection c) {
+    open--;
+    idle.remove(c);
+    serveWaiting();
+  }
+
+  private void serveWaiting() {
+    if (!closed && open < max && !waiting.isEmpty()) {
+      connect(waiting.poll());
+    }
+  }
+
+  /** Closes connections idle since before {@code now - maxIdleNanos}. */
+  void closeIdle(long now, long maxIdleNanos) {
+    // Least recently used at the end.
+    Iterator<UpstreamConnection> oldest = idle.descendingIterator();
+    while (oldest.hasNext()) {
+      UpstreamConnection c = oldest.next();
+      if (now - c.idleSince < maxIdleNanos) {
+        return;
+      }
+      oldest.remove();
+      c.channel().close();
+    }
+  }
+
+  /** Closes the idle connections now and the busy ones when their exchange ends; fails waiters. */
+  void close() {
+    closed = true;
+    UpstreamConnection c;
+    // Polled, not iterated: closing one removes it from the deque.
+    while ((c = idle.poll()) != null) {
+      c.channel().close();
+    }
+    Callback w;
+    while ((w = waiting.poll()) != null) {
+      w.failed(new IllegalStateException("the gateway is shutting down"));
+    }
+  }
+
+  /** Connections open or opening, for tests. */
+  int open() {
+    return open;
+  }
+}

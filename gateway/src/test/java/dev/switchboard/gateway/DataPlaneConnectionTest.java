@@ -1,0 +1,231 @@
+package dev.switchboard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The data plane's HTTP/1.1 on both sides: keep-alive, pipelining, framing, back-pressure. */
+class DataPlaneConnectionTest {
+  private static final String CHAT = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3}";
+
+  private final GatewayHarness h = new GatewayHarness();
+
+  @AfterEach
+  void close() throws Exception {
+    h.close();
+  }
+
+  /** A replica that answers every completion with its body echoed back, sized. */
+  private int echoReplica() throws Exception {
+    return h.replica(
+        req -> req.body().onSuccess(b -> req.response().putHeader("content-type", "application/json").end(b)));
+  }
+
+  private static String post(String body, String version, String extraHeaders) {
+    return "POST /v1/chat/completions " + version + "\r\nHost: gw\r\nAuthorization: Bearer sk-good\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
+        + "\r\n" + extraHeaders + "\r\n" + body;
+  }
+
+  private static String readAll(InputStream in) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    in.transferTo(out);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void pipelinedRequestsOnOneConnectionAreAnsweredInOrder() throws Exception {
+    h.start(GatewayHarness.config("round-robin", "", echoReplica()));
+    StringBuilder requests = new StringBuilder();
+    for (int i = 0; i < 5; i++) {
+      requests.append(post(CHAT.replace("hi", "request " + i), "HTTP/1.1", i == 4 ? "Connection: close\r\n" : ""));
+    }
+    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(requests.toString().getBytes(StandardCharsets.UTF_8));
+      String answers = readAll(s.getInputStream());
+      int at = 0;
+      for (int i = 0; i < 5; i++) {
+        int found = answers.indexOf("request " + i, at);
+        assertThat(found).as("answer %d comes after answer %d", i, i - 1).isGreaterThan(at);
+        at = found;
+      }
+      assertThat(answers.split("HTTP/1.1 200 OK", -1)).hasSize(6);
+    }
+  }
+
+  @Test
+  void anHttp10ClientGetsItsWholeAnswerAndTheConnectionClosed() throws Exception {
+    int port =
+        h.replica(
+            req -> req.body().onSuccess(b -> {
+              // Unsized: the gateway cannot send it chunked to an HTTP/1.0 client.
+              HttpServerResponse resp = req.response().setChunked(true);
+              resp.write("part one, ");
+              resp.end("part two");
+            }));
+    h.start(GatewayHarness.config("round-robin", "", port));
+    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(post(CHAT, "HTTP/1.0", "").getBytes(StandardCharsets.UTF_8));
+      String answer = readAll(s.getInputStream());
+      assertThat(answer).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("transfer-encoding");
+      assertThat(answer).endsWith("\r\n\r\npart one, part two");
+    }
+  }
+
+  @Test
+  void aMalformedRequestGets400InOpenAiShapeAndTheConnectionCloses() throws Exception {
+    h.start(GatewayHarness.config("round-robin", "", echoReplica()));
+    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: 12x\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+      String answer = readAll(s.getInputStream());
+      assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("connection: close");
+      assertThat(answer).contains("\"type\":\"invalid_request_error\"");
+    }
+  }
+
+  @Test
+  void aClientThatExpects100ContinueGetsItsAnswer() throws Exception {
+    h.start(GatewayHarness.config("round-robin", "", echoReplica()));
+    HttpResponse<String> r =
+        h.http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + h.gateway.port() + "/v1/chat/completions"))
+                .expectContinue(true)
+                .timeout(Duration.ofSeconds(10))
+                .header("authorization", "Bearer sk-good")
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).isEqualTo(CHAT);
+  }
+
+  @Test
+  void connectionsToAReplicaAreKeptAliveAndReused() throws Exception {
+    Set<Object> connections = ConcurrentHashMap.newKeySet();
+    int port =
+        h.replica(
+            req -> {
+              connections.add(req.connection());
+              req.body().onSuccess(b -> req.response().end(b));
+            });
+    h.start(GatewayHarness.config("round-robin", "", port));
+    for (int i = 0; i < 40; i++) {
+      assertThat(h.post("/v1/chat/completions", CHAT, "sk-good").statusCode()).isEqualTo(200);
+    }
+    // One at a time: at most one connection per event loop of the gateway.
+    assertThat(connections).hasSizeLessThanOrEqualTo(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void aReplicaThatClosesAfterEachAnswerIsNotSentASecondRequestOnThatConnection() throws Exception {
+    AtomicInteger served = new AtomicInteger();
+    int port =
+        h.replica(
+            req -> req.body().onSuccess(b -> {
+              served.incrementAndGet();
+              req.response().putHeader("connection", "close").end(b);
+            }));
+    h.start(GatewayHarness.config("round-robin", "", port));
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> r = h.post("/v1/chat/completions", CHAT, "sk-good");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("connection")).isEmpty();
+    }
+    assertThat(served).hasValue(10);
+  }
+
+  @Test
+  void aClientLeavingMidStreamClosesTheConnectionToTheReplica() throws Exception {
+    AtomicBoolean replicaSawClose = new AtomicBoolean();
+    int port =
+        h.replica(
+            req -> req.body().onSuccess(b -> {
+              HttpServerResponse resp = req.response().setChunked(true).putHeader("content-type", "text/event-stream");
+              long timer = h.vertx.setPeriodic(10, id -> resp.write("data: {}\n\n"));
+              resp.closeHandler(v -> {
+                h.vertx.cancelTimer(timer);
+                replicaSawClose.set(true);
+              });
+            }));
+    h.start(GatewayHarness.config("round-robin", "", port));
+    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(post(CHAT, "HTTP/1.1", "").getBytes(StandardCharsets.UTF_8));
+      byte[] some = new byte[64];
+      assertThat(s.getInputStream().read(some)).isPositive();
+    }
+    await().atMost(Duration.ofSeconds(5)).untilTrue(replicaSawClose);
+  }
+
+  @Test
+  void aClientThatStopsReadingSlowsTheReplicaInsteadOfFillingTheGatewaysMemory() throws Exception {
+    int chunk = 64 * 1024;
+    long total = 1024L * chunk; // 64 MiB: far more than the socket buffers on the way hold
+    Buffer piece = Buffer.buffer(new byte[chunk]);
+    AtomicLong written = new AtomicLong();
+    int port =
+        h.replica(
+            req -> req.body().onSuccess(b -> {
+              HttpServerResponse resp = req.response().putHeader("content-length", Long.toString(total));
+              Runnable[] pump = new Runnable[1];
+              pump[0] = () -> {
+                while (written.get() < total && !resp.writeQueueFull()) {
+                  resp.write(piece);
+                  written.addAndGet(chunk);
+                }
+                if (written.get() >= total) {
+                  resp.end();
+                } else {
+                  resp.drainHandler(v -> pump[0].run());
+                }
+              };
+              pump[0].run();
+            }));
+    h.start(GatewayHarness.config("round-robin", "", port));
+    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
+      s.setReceiveBufferSize(64 * 1024);
+      s.setSoTimeout(20_000);
+      s.getOutputStream().write(post(CHAT, "HTTP/1.1", "Connection: close\r\n").getBytes(StandardCharsets.UTF_8));
+      // Not reading: the replica must stall well short of the whole body.
+      await().pollDelay(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> written.get() > 0);
+      long stalledAt = written.get();
+      Thread.sleep(500);
+      assertThat(written.get()).as("the replica is held back, not read into the gateway's memory")
+          .isLessThan(total / 4)
+          .isEqualTo(stalledAt);
+      // Reading again: everything arrives.
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[chunk];
+      long received = 0;
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        received += n;
+      }
+      assertThat(received).isGreaterThan(total);
+      assertThat(written.get()).isEqualTo(total);
+    }
+  }
+}
