@@ -5,10 +5,14 @@
 #   1. maximum throughput, closed loop: wrk -t1 -c32 (after a warm-up, so the JIT has compiled);
 #   2. latency at a fixed offered rate, open loop: switchboard loadgen --rate RATE (latency from the
 #      scheduled send time, so a stall cannot hide behind the client's own waiting);
-#   3. the latency of one hop with nothing queued: wrk -t1 -c1 (one request at a time).
+#   3. the latency of one hop with nothing queued: wrk -t1 -c1 (one request at a time);
+#   4. the CPU time the proxy itself spent per request during the closed-loop run (from /proc: its
+#      processes' user + system time over the requests wrk completed).
 # Needs nginx and wrk (Debian packages). Prints a table and writes JSON/text results to OUT.
 #
 # Usage: bench/scripts/gateway-vs-nginx.sh [OUT_DIR]   (env: DURATION=20 RATE=5000 WARMUP=15)
+# BASELINE="java -jar /path/other-switchboard.jar" adds a row for another build (e.g. before a
+# change), measured in the same run.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -36,8 +40,8 @@ trap cleanup EXIT
 render() { sed -e "s|BACKEND_PORT|$backend_port|g; s|PROXY_PORT|$proxy_port|g; s|RUN_DIR|$run|g; s|WORKERS|$workers|g" "$1" > "$2"; }
 render "$here/static-backend.conf" "$run/backend.conf"
 render "$here/nginx-proxy.conf" "$run/proxy.conf"
-nginx -c "$run/backend.conf" -p "$run" & pids+=($!)
-nginx -c "$run/proxy.conf" -p "$run" & pids+=($!)
+nginx -c "$run/backend.conf" -p "$run" & pids+=($!); backend_pid=$!
+nginx -c "$run/proxy.conf" -p "$run" & pids+=($!); proxy_pid=$!
 
 cat > "$run/gateway.yaml" <<YAML
 listen: {data: {port: $gateway_port}, admin: {port: $admin_port}}
@@ -49,28 +53,54 @@ pools:
 keys: [{key: sk-bench, tenant: bench, tier: standard}]
 health: {scrape_interval_ms: 0}
 YAML
-$sb serve --config "$run/gateway.yaml" > "$out/gateway.log" 2>&1 & pids+=($!)
+$sb serve --config "$run/gateway.yaml" > "$out/gateway.log" 2>&1 & pids+=($!); gateway_pid=$!
+
+# User + system CPU ticks of a process and all its descendants.
+descendants() { echo "$1"; for c in $(pgrep -P "$1"); do descendants "$c"; done; }
+cpu_ticks() {
+  local sum=0
+  for p in $(descendants "$1"); do
+    [ -r "/proc/$p/stat" ] && sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$sum"
+}
+declare -A proc=([direct]=$backend_pid [nginx]=$proxy_pid [switchboard]=$gateway_pid)
+targets="direct nginx switchboard"
+baseline_port=$((gateway_port + 10))
+if [ -n "${BASELINE:-}" ]; then
+  sed -e "s|port: $gateway_port|port: $baseline_port|; s|port: $admin_port|port: $((admin_port + 10))|" \
+    "$run/gateway.yaml" > "$run/baseline.yaml"
+  $BASELINE serve --config "$run/baseline.yaml" > "$out/baseline.log" 2>&1 & pids+=($!); proc[baseline]=$!
+  targets="$targets baseline"
+fi
 
 wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; exit 1; }
 wait_port "$backend_port"; wait_port "$proxy_port"; wait_port "$gateway_port"
+[ -z "${BASELINE:-}" ] || wait_port "$baseline_port"
 
 declare -A url=(
   [direct]="http://127.0.0.1:$backend_port"
   [nginx]="http://127.0.0.1:$proxy_port"
   [switchboard]="http://127.0.0.1:$gateway_port"
+  [baseline]="http://127.0.0.1:$baseline_port"
 )
 {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "java: $($sb --version 2>/dev/null | head -n1); nginx workers: $workers"
   echo "closed loop: wrk -t1 -c32 -d${duration}s after ${warmup}s warm-up; open loop: loadgen --rate $rate for ${duration}s"
 } | tee "$out/summary.txt"
-printf '%-12s %12s %10s %10s %10s %10s %12s %12s\n' target "max req/s" "p50 ms" "p99 ms" "ok" "errors" "c1 p50 ms" "c1 p99 ms" \
+printf '%-12s %12s %10s %10s %10s %10s %12s %12s %12s\n' target "max req/s" "p50 ms" "p99 ms" "ok" "errors" "c1 p50 ms" "c1 p99 ms" "cpu us/req" \
   | tee -a "$out/summary.txt"
-for target in direct nginx switchboard; do
+for target in $targets; do
   u="${url[$target]}/v1/chat/completions"
   wrk -t1 -c32 -d"${warmup}s" -s "$here/post.lua" "$u" > /dev/null
+  before=$(cpu_ticks "${proc[$target]}")
   wrk -t1 -c32 -d"${duration}s" --latency -s "$here/post.lua" "$u" > "$out/wrk-$target.txt"
+  after=$(cpu_ticks "${proc[$target]}")
   rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$target.txt")
+  requests=$(awk '/requests in/ {print $1}' "$out/wrk-$target.txt")
+  # For "direct" this is the backend's own cost; for the proxies, theirs alone (not the backend's).
+  cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
   $sb loadgen --url "${url[$target]}" --model bench --rate "$rate" --duration "${duration}s" \
     --prompt-tokens 8 --max-tokens 16 --key sk-bench --warmup 5s --json "$out/loadgen-$target.json" \
     > "$out/loadgen-$target.txt" 2>&1
@@ -91,7 +121,7 @@ def conv(v):
 print(conv(found["50"]), conv(found["99"]))
 PY
 )
-  printf '%-12s %12s %10s %10s %10s %10s %12s %12s\n' "$target" "$rps" "$p50" "$p99" "$ok" "$errors" "$c1p50" "$c1p99" \
+  printf '%-12s %12s %10s %10s %10s %10s %12s %12s %12s\n' "$target" "$rps" "$p50" "$p99" "$ok" "$errors" "$c1p50" "$c1p99" "$cpu" \
     | tee -a "$out/summary.txt"
 done
 echo "results in $out"

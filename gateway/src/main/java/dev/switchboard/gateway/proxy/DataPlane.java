@@ -48,9 +48,9 @@ public final class DataPlane {
   private DataPlane(
       int threads, Router router, Authenticator auth, RetryBudget retryBudget, GatewayRateLimiter rateLimiter,
       GatewayConfig config, String modelsJson, int connectionsPerReplica) {
-    this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("switchboard-data"), NioIoHandler.newFactory());
+    this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("switchboard-data"), Transport.IO.handler());
     // Names resolved without blocking a loop (the JDK's resolver would).
-    this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(NioDatagramChannel.class));
+    this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(Transport.IO.datagram()));
     for (EventExecutor e : group) {
       EventLoop loop = (EventLoop) e;
       LoopProxy proxy =
@@ -73,7 +73,7 @@ public final class DataPlane {
     CompletableFuture<DataPlane> started = new CompletableFuture<>();
     new ServerBootstrap()
         .group(plane.group)
-        .channel(NioServerSocketChannel.class)
+        .channel(Transport.IO.server())
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)

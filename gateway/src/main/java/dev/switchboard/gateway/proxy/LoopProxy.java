@@ -300,10 +300,15 @@ final class LoopProxy {
     }
     Exchange exchange = new Exchange(this, c, req, body, fields, pool, info, reservation);
     c.attach(exchange);
-    if (admission == null || admission.admit(exchange, key.tier(), key.tenant(), fields.priority())) {
+    if (admission == null) {
       exchange.attempt();
-    } else {
-      exchange.waiting = true;
+      return;
+    }
+    // Waiting until told otherwise: the queue may shed it before admit returns.
+    exchange.waiting = true;
+    if (admission.admit(exchange, key.tier(), key.tenant(), fields.priority())) {
+      exchange.waiting = false;
+      exchange.attempt();
     }
   }
 

@@ -6,8 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.resolver.AddressResolverGroup;
 import java.net.InetSocketAddress;
@@ -46,15 +45,15 @@ final class UpstreamPool {
     this.bootstrap =
         new Bootstrap()
             .group(loop)
-            .channel(NioSocketChannel.class)
+            .channel(Transport.IO.client())
             .resolver(resolver)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
             .remoteAddress(InetSocketAddress.createUnresolved(host, port))
             .handler(
-                new ChannelInitializer<SocketChannel>() {
+                new ChannelInitializer<Channel>() {
                   @Override
-                  protected void initChannel(SocketChannel ch) {
+                  protected void initChannel(Channel ch) {
                     ch.pipeline().addLast(new HttpClientCodec(), new UpstreamConnection(pool));
                   }
                 });
