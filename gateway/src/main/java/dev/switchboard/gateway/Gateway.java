@@ -116,9 +116,9 @@ public final class Gateway {
               admin = server;
               LOG.log(
                   System.Logger.Level.INFO,
-                  "gateway listening on http://{0}:{1} (admin http://{2}:{3}), {4} event loops",
+                  "gateway listening on http://{0}:{1} (admin http://{2}:{3}), {4} event loops ({5})",
                   config.data().host(), Integer.toString(port), config.admin().host(),
-                  Integer.toString(server.actualPort()), dataPlane.eventLoops());
+                  Integer.toString(server.actualPort()), dataPlane.eventLoops(), dataPlane.transport());
               return null;
             });
   }
