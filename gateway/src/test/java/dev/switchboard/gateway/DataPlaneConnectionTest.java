@@ -123,6 +123,20 @@ class DataPlaneConnectionTest {
   }
 
   @Test
+  void aClientThatExpects100ContinueWithAWrongKeyIsRefusedBeforeSendingItsBody() throws Exception {
+    h.start(GatewayHarness.config("round-robin", "", echoReplica()));
+    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(
+          ("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer sk-wrong\r\n"
+              + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: 1000\r\n\r\n")
+              .getBytes(StandardCharsets.UTF_8));
+      String answer = readAll(s.getInputStream());
+      assertThat(answer).startsWith("HTTP/1.1 401").doesNotContain("100 Continue");
+    }
+  }
+
+  @Test
   void connectionsToAReplicaAreKeptAliveAndReused() throws Exception {
     Set<Object> connections = ConcurrentHashMap.newKeySet();
     int port =

@@ -144,6 +144,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
     state = State.READING;
     body = ctx.alloc().buffer(declared >= 0 ? (int) declared : 1024);
+    if (HttpUtil.is100ContinueExpected(req)) {
+      // Only now, after the key and the declared size passed: a refused client never sends its body.
+      req.headers().remove(HttpHeaderNames.EXPECT);
+      ctx.writeAndFlush(
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER),
+          ctx.voidPromise());
+    }
   }
 
   /** The Content-Length, -1 if absent, -2 if not a number. */

@@ -11,7 +11,6 @@ import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -80,6 +79,7 @@ final class Exchange
   /** Answered, or the client left: nothing more to do but let go of what is held. */
   private boolean over;
   private boolean released;
+  private boolean headersStripped;
 
   Exchange(
       LoopProxy proxy, ClientConnection client, HttpRequest request, ByteBuf body, RequestFields fields,
@@ -183,17 +183,29 @@ final class Exchange
     }
   }
 
+  /**
+   * The request for the current try: the client's headers, stripped once of those not forwarded and
+   * shared by every try (the encoder only reads them), with this replica as the host.
+   */
   private HttpRequest upstreamRequest() {
-    HttpHeaders headers = new DefaultHttpHeaders(false);
-    Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence();
-    while (it.hasNext()) {
-      Map.Entry<CharSequence, CharSequence> h = it.next();
-      if (!LoopProxy.notForwarded(h.getKey())) {
-        headers.add(h.getKey(), h.getValue());
+    HttpHeaders headers = request.headers();
+    if (!headersStripped) {
+      headersStripped = true;
+      List<CharSequence> drop = null;
+      Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+      while (it.hasNext()) {
+        CharSequence name = it.next().getKey();
+        if (LoopProxy.notForwarded(name)) {
+          drop = drop == null ? new ArrayList<>(4) : drop;
+          drop.add(name);
+        }
       }
+      if (drop != null) {
+        drop.forEach(headers::remove);
+      }
+      headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     }
     headers.set(HttpHeaderNames.HOST, upstream.hostHeader());
-    headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, request.uri(), headers);
   }
 
