@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpServerResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -46,10 +45,15 @@ class DataPlaneConnectionTest {
         + "\r\n" + extraHeaders + "\r\n" + body;
   }
 
-  private static String readAll(InputStream in) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    in.transferTo(out);
-    return out.toString(StandardCharsets.UTF_8);
+  /** Sends raw bytes on a new connection to the gateway and reads until the gateway closes it. */
+  private String exchange(String raw) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(raw.getBytes(StandardCharsets.UTF_8));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      s.getInputStream().transferTo(out);
+      return out.toString(StandardCharsets.UTF_8);
+    }
   }
 
   @Test
@@ -59,18 +63,14 @@ class DataPlaneConnectionTest {
     for (int i = 0; i < 5; i++) {
       requests.append(post(CHAT.replace("hi", "request " + i), "HTTP/1.1", i == 4 ? "Connection: close\r\n" : ""));
     }
-    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
-      s.setSoTimeout(10_000);
-      s.getOutputStream().write(requests.toString().getBytes(StandardCharsets.UTF_8));
-      String answers = readAll(s.getInputStream());
-      int at = 0;
-      for (int i = 0; i < 5; i++) {
-        int found = answers.indexOf("request " + i, at);
-        assertThat(found).as("answer %d comes after answer %d", i, i - 1).isGreaterThan(at);
-        at = found;
-      }
-      assertThat(answers.split("HTTP/1.1 200 OK", -1)).hasSize(6);
+    String answers = exchange(requests.toString());
+    int at = 0;
+    for (int i = 0; i < 5; i++) {
+      int found = answers.indexOf("request " + i, at);
+      assertThat(found).as("answer %d comes after answer %d", i, i - 1).isGreaterThan(at);
+      at = found;
     }
+    assertThat(answers.split("HTTP/1.1 200 OK", -1)).hasSize(6);
   }
 
   @Test
@@ -84,26 +84,17 @@ class DataPlaneConnectionTest {
               resp.end("part two");
             }));
     h.start(GatewayHarness.config("round-robin", "", port));
-    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
-      s.setSoTimeout(10_000);
-      s.getOutputStream().write(post(CHAT, "HTTP/1.0", "").getBytes(StandardCharsets.UTF_8));
-      String answer = readAll(s.getInputStream());
-      assertThat(answer).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("transfer-encoding");
-      assertThat(answer).endsWith("\r\n\r\npart one, part two");
-    }
+    String answer = exchange(post(CHAT, "HTTP/1.0", ""));
+    assertThat(answer).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("transfer-encoding");
+    assertThat(answer).endsWith("\r\n\r\npart one, part two");
   }
 
   @Test
   void aMalformedRequestGets400InOpenAiShapeAndTheConnectionCloses() throws Exception {
     h.start(GatewayHarness.config("round-robin", "", echoReplica()));
-    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
-      s.setSoTimeout(10_000);
-      OutputStream out = s.getOutputStream();
-      out.write("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: 12x\r\n\r\n".getBytes(StandardCharsets.UTF_8));
-      String answer = readAll(s.getInputStream());
-      assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("connection: close");
-      assertThat(answer).contains("\"type\":\"invalid_request_error\"");
-    }
+    String answer = exchange("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: 12x\r\n\r\n");
+    assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("connection: close");
+    assertThat(answer).contains("\"type\":\"invalid_request_error\"");
   }
 
   @Test
@@ -125,15 +116,11 @@ class DataPlaneConnectionTest {
   @Test
   void aClientThatExpects100ContinueWithAWrongKeyIsRefusedBeforeSendingItsBody() throws Exception {
     h.start(GatewayHarness.config("round-robin", "", echoReplica()));
-    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
-      s.setSoTimeout(10_000);
-      s.getOutputStream().write(
-          ("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer sk-wrong\r\n"
-              + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: 1000\r\n\r\n")
-              .getBytes(StandardCharsets.UTF_8));
-      String answer = readAll(s.getInputStream());
-      assertThat(answer).startsWith("HTTP/1.1 401").doesNotContain("100 Continue");
-    }
+    String answer =
+        exchange(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer sk-wrong\r\n"
+                + "Expect: 100-continue\r\nConnection: close\r\nContent-Length: 1000\r\n\r\n");
+    assertThat(answer).startsWith("HTTP/1.1 401").doesNotContain("100 Continue");
   }
 
   @Test

@@ -23,9 +23,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 
@@ -191,18 +189,7 @@ final class Exchange
     HttpHeaders headers = request.headers();
     if (!headersStripped) {
       headersStripped = true;
-      List<CharSequence> drop = null;
-      Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
-      while (it.hasNext()) {
-        CharSequence name = it.next().getKey();
-        if (LoopProxy.notForwarded(name)) {
-          drop = drop == null ? new ArrayList<>(4) : drop;
-          drop.add(name);
-        }
-      }
-      if (drop != null) {
-        drop.forEach(headers::remove);
-      }
+      LoopProxy.removeHeaders(headers, LoopProxy::notForwarded);
       headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     }
     headers.set(HttpHeaderNames.HOST, upstream.hostHeader());
@@ -224,20 +211,8 @@ final class Exchange
     }
     lastActivity = System.nanoTime();
     HttpHeaders h = response.headers();
-    // The replica's headers go on as they are, less the hop-by-hop ones (found first: the iterator
-    // cannot remove).
-    List<CharSequence> hops = null;
-    Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence();
-    while (it.hasNext()) {
-      CharSequence name = it.next().getKey();
-      if (LoopProxy.hopByHop(name)) {
-        hops = hops == null ? new ArrayList<>(2) : hops;
-        hops.add(name);
-      }
-    }
-    if (hops != null) {
-      hops.forEach(h::remove);
-    }
+    // The replica's headers go on as they are, less the hop-by-hop ones.
+    LoopProxy.removeHeaders(h, LoopProxy::hopByHop);
     String type = h.get(HttpHeaderNames.CONTENT_TYPE);
     sse = type != null && type.startsWith("text/event-stream");
     head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), h);
