@@ -14,8 +14,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,6 +97,48 @@ class DataPlaneConnectionTest {
     String answer = exchange("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: 12x\r\n\r\n");
     assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("connection: close");
     assertThat(answer).contains("\"type\":\"invalid_request_error\"");
+  }
+
+  /** A chat request whose body is sent chunked ({@code Transfer-Encoding: chunked}), 100 bytes a chunk. */
+  private static String chunkedPost(String body) {
+    StringBuilder raw =
+        new StringBuilder(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer sk-good\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+    for (int i = 0; i < body.length(); i += 100) {
+      String piece = body.substring(i, Math.min(body.length(), i + 100));
+      raw.append(Integer.toHexString(piece.length())).append("\r\n").append(piece).append("\r\n");
+    }
+    return raw.append("0\r\n\r\n").toString();
+  }
+
+  @Test
+  void aBodySentChunkedReachesTheReplicaWholeWithItsLength() throws Exception {
+    List<String> lengths = new CopyOnWriteArrayList<>();
+    int port =
+        h.replica(
+            req -> {
+              lengths.add(String.valueOf(req.getHeader("content-length")));
+              req.body().onSuccess(b -> req.response().end(b));
+            });
+    h.start(GatewayHarness.config("round-robin", "", port));
+    String body = CHAT.replace("hi", "x".repeat(1000));
+    String answer = exchange(chunkedPost(body));
+    assertThat(answer).startsWith("HTTP/1.1 200").endsWith(body);
+    assertThat(lengths).containsExactly(Integer.toString(body.length()));
+  }
+
+  @Test
+  void aChunkedBodyOverTheLimitGets413AndNeverReachesAReplica() throws Exception {
+    AtomicInteger reached = new AtomicInteger();
+    int port = h.replica(req -> {
+      reached.incrementAndGet();
+      req.response().end();
+    });
+    h.start(GatewayHarness.config("round-robin", "limits: {max_body_bytes: 2000}", port));
+    String answer = exchange(chunkedPost(CHAT.replace("hi", "x".repeat(5000))));
+    assertThat(answer).startsWith("HTTP/1.1 413").contains("request_too_large");
+    assertThat(reached).hasValue(0);
   }
 
   @Test
