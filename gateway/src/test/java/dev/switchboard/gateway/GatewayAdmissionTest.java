@@ -14,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The gateway's admission queue in front of a replica that takes one request at a time. */
+@ExtendWith(NoBufferLeaks.class)
 class GatewayAdmissionTest {
   private final GatewayHarness h = new GatewayHarness();
   private final ObjectMapper json = new ObjectMapper();

@@ -10,9 +10,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Rate limits as clients see them: 429s, OpenAI's headers, token correction, shared limits. */
+@ExtendWith(NoBufferLeaks.class)
 class GatewayRateLimitTest {
   @RegisterExtension final RedisServer redis = new RedisServer();
 

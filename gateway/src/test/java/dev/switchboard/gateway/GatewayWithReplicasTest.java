@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The gateway in front of real simulated vLLM replicas, end to end. */
+@ExtendWith(NoBufferLeaks.class)
 class GatewayWithReplicasTest {
   private final GatewayHarness h = new GatewayHarness();
   private final ObjectMapper json = new ObjectMapper();
