@@ -5,12 +5,14 @@
 #   1. maximum throughput, closed loop: wrk -t1 -c32 (after a warm-up, so the JIT has compiled);
 #   2. latency at a fixed offered rate, open loop: switchboard loadgen --rate RATE (latency from the
 #      scheduled send time, so a stall cannot hide behind the client's own waiting);
-#   3. the latency of one hop with nothing queued: wrk -t1 -c1 (one request at a time);
+#   3. the latency of one hop with nothing queued: wrk -t1 -c1 (one request at a time), in rounds
+#      that take the targets in turn (median of the rounds);
 #   4. the CPU time the proxy itself spent per request during the closed-loop run (from /proc: its
 #      processes' user + system time over the requests wrk completed).
 # Needs nginx and wrk (Debian packages). Prints a table and writes JSON/text results to OUT.
 #
-# Usage: bench/scripts/gateway-vs-nginx.sh [OUT_DIR]   (env: DURATION=20 RATE=5000 WARMUP=15)
+# Usage: bench/scripts/gateway-vs-nginx.sh [OUT_DIR]
+#   env: DURATION=20 RATE=5000 WARMUP=15 C1_ROUNDS=6 C1_SECONDS=8
 # BASELINE="java -jar /path/other-switchboard.jar" adds a row for another build (e.g. before a
 # change), measured in the same run.
 set -euo pipefail
@@ -20,6 +22,8 @@ out="${1:-$root/bench/results/gateway-vs-nginx-$(date +%Y%m%d-%H%M%S)}"
 duration="${DURATION:-20}"
 rate="${RATE:-5000}"
 warmup="${WARMUP:-15}"
+c1_rounds="${C1_ROUNDS:-6}"
+c1_seconds="${C1_SECONDS:-8}"
 backend_port="${BACKEND_PORT:-18001}"
 proxy_port="${PROXY_PORT:-18002}"
 gateway_port="${GATEWAY_PORT:-18003}"
@@ -88,40 +92,58 @@ declare -A url=(
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "java: $($sb --version 2>/dev/null | head -n1); nginx workers: $workers"
   echo "closed loop: wrk -t1 -c32 -d${duration}s after ${warmup}s warm-up; open loop: loadgen --rate $rate for ${duration}s"
+  echo "one at a time: wrk -t1 -c1, $c1_rounds rounds of ${c1_seconds}s per target, taken in turn (medians)"
 } | tee "$out/summary.txt"
-printf '%-12s %12s %10s %10s %10s %10s %12s %12s %12s\n' target "max req/s" "p50 ms" "p99 ms" "ok" "errors" "c1 p50 ms" "c1 p99 ms" "cpu us/req" \
-  | tee -a "$out/summary.txt"
+declare -A rps p50 p99 ok errors cpu
 for target in $targets; do
   u="${url[$target]}/v1/chat/completions"
   wrk -t1 -c32 -d"${warmup}s" -s "$here/post.lua" "$u" > /dev/null
   before=$(cpu_ticks "${proc[$target]}")
   wrk -t1 -c32 -d"${duration}s" --latency -s "$here/post.lua" "$u" > "$out/wrk-$target.txt"
   after=$(cpu_ticks "${proc[$target]}")
-  rps=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$target.txt")
+  rps[$target]=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$target.txt")
   requests=$(awk '/requests in/ {print $1}' "$out/wrk-$target.txt")
   # For "direct" this is the backend's own cost; for the proxies, theirs alone (not the backend's).
-  cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+  cpu[$target]=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
   $sb loadgen --url "${url[$target]}" --model bench --rate "$rate" --duration "${duration}s" \
     --prompt-tokens 8 --max-tokens 16 --key sk-bench --warmup 5s --json "$out/loadgen-$target.json" \
     > "$out/loadgen-$target.txt" 2>&1
-  read -r p50 p99 ok errors < <(python3 - "$out/loadgen-$target.json" <<'PY'
+  read -r p50[$target] p99[$target] ok[$target] errors[$target] < <(python3 - "$out/loadgen-$target.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 print(r["latency_ms"]["p50"], r["latency_ms"]["p99"], r["ok"], sum(r["errors"].values()))
 PY
 )
-  wrk -t1 -c1 -d"${duration}s" --latency -s "$here/post.lua" "$u" > "$out/wrk-c1-$target.txt"
-  read -r c1p50 c1p99 < <(python3 - "$out/wrk-c1-$target.txt" <<'PY'
-import re, sys
+done
+
+# One request at a time, in short rounds that take the targets in turn, so that a slow spell of
+# this shared machine falls on all of them rather than on one; each figure is the median of the
+# rounds' percentiles.
+for round in $(seq 1 "$c1_rounds"); do
+  for target in $targets; do
+    wrk -t1 -c1 -d"${c1_seconds}s" --latency -s "$here/post.lua" "${url[$target]}/v1/chat/completions" \
+      > "$out/wrk-c1-$target-$round.txt"
+  done
+done
+
+printf '%-12s %12s %10s %10s %10s %10s %12s %12s %12s\n' target "max req/s" "p50 ms" "p99 ms" "ok" "errors" "c1 p50 ms" "c1 p99 ms" "cpu us/req" \
+  | tee -a "$out/summary.txt"
+for target in $targets; do
+  read -r c1p50 c1p99 < <(python3 - "$out"/wrk-c1-"$target"-*.txt <<'PY'
+import re, statistics, sys
 ms = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-found = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s))$", open(sys.argv[1]).read(), re.M))
 def conv(v):
     n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return round(float(n) * ms[unit], 3)
-print(conv(found["50"]), conv(found["99"]))
+    return float(n) * ms[unit]
+p50s, p99s = [], []
+for path in sys.argv[1:]:
+    found = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+(?:us|ms|s))$", open(path).read(), re.M))
+    p50s.append(conv(found["50"]))
+    p99s.append(conv(found["99"]))
+print(round(statistics.median(p50s), 3), round(statistics.median(p99s), 3))
 PY
 )
-  printf '%-12s %12s %10s %10s %10s %10s %12s %12s %12s\n' "$target" "$rps" "$p50" "$p99" "$ok" "$errors" "$c1p50" "$c1p99" "$cpu" \
-    | tee -a "$out/summary.txt"
+  printf '%-12s %12s %10s %10s %10s %10s %12s %12s %12s\n' "$target" "${rps[$target]}" "${p50[$target]}" "${p99[$target]}" \
+    "${ok[$target]}" "${errors[$target]}" "$c1p50" "$c1p99" "${cpu[$target]}" | tee -a "$out/summary.txt"
 done
 echo "results in $out"
