@@ -45,6 +45,7 @@ final class LoopProxy {
   /** Output tokens assumed for the rate limiter's reservation when a request gives no max_tokens. */
   static final int DEFAULT_MAX_TOKENS = 256;
 
+  private static final System.Logger LOG = System.getLogger(LoopProxy.class.getName());
   private static final ApiKey ANONYMOUS = new ApiKey(new byte[32], "anonymous", "standard", false);
   private static final int KNOWN_KEYS_MAX = 4096;
   private static final int DEPOSIT_BATCH = 16;
@@ -103,10 +104,15 @@ final class LoopProxy {
 
   /** The periodic work of this loop: timeouts, and idle connections to replicas. */
   void sweep() {
-    long now = System.nanoTime();
-    timeouts.sweep(now);
-    for (UpstreamPool p : upstreams.values()) {
-      p.closeIdle(now, MAX_IDLE_NANOS);
+    try {
+      long now = System.nanoTime();
+      timeouts.sweep(now);
+      for (UpstreamPool p : upstreams.values()) {
+        p.closeIdle(now, MAX_IDLE_NANOS);
+      }
+    } catch (RuntimeException e) {
+      // A periodic task that throws is never run again: log, and keep sweeping.
+      LOG.log(System.Logger.Level.ERROR, "timeout sweep failed", e);
     }
   }
 

@@ -149,9 +149,4 @@ final class UpstreamPool {
       w.failed(new IllegalStateException("the gateway is shutting down"));
     }
   }
-
-  /** Connections open or opening, for tests. */
-  int open() {
-    return open;
-  }
 }
