@@ -170,6 +170,22 @@ class DataPlaneConnectionTest {
   }
 
   @Test
+  void aReplicasInterim100ContinueIsNotTakenForItsAnswer() throws Exception {
+    int port =
+        h.replica(
+            req -> req.body().onSuccess(b -> {
+              req.response().writeContinue();
+              req.response().putHeader("content-type", "application/json").end(b);
+            }));
+    h.start(GatewayHarness.config("round-robin", "", port));
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> r = h.post("/v1/chat/completions", CHAT, "sk-good");
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo(CHAT);
+    }
+  }
+
+  @Test
   void connectionsToAReplicaAreKeptAliveAndReused() throws Exception {
     Set<Object> connections = ConcurrentHashMap.newKeySet();
     int port =

@@ -45,6 +45,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   private Channel channel;
   private Listener listener;
   private boolean keepAlive;
+  /** An interim (1xx) answer was read; its end marker comes next. */
+  private boolean interim;
   private Throwable failure;
   /** When it went back to the pool, for closing connections idle too long. */
   long idleSince;
@@ -113,9 +115,16 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
       ctx.close();
       return;
     }
+    if (interim && msg instanceof LastHttpContent) {
+      // The end marker of an interim answer, not of the response.
+      interim = false;
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (msg instanceof HttpResponse head) {
       if (head.status().code() < 200) {
-        // An interim answer (100 Continue); the real one follows. Its end marker is dropped too.
+        // An interim answer (100 Continue); the real one follows.
+        interim = !(msg instanceof LastHttpContent);
         ReferenceCountUtil.release(msg);
         return;
       }
