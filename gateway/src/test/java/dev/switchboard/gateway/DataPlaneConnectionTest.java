@@ -5,9 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -15,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -182,6 +187,39 @@ class DataPlaneConnectionTest {
       HttpResponse<String> r = h.post("/v1/chat/completions", CHAT, "sk-good");
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo(CHAT);
+    }
+  }
+
+  @Test
+  void anAnswerThatEndsByClosingTheConnectionReachesTheClientWhole() throws Exception {
+    String answer = "{\"id\":\"x\",\"choices\":[]}".repeat(50);
+    // A bare HTTP/1.1 server whose answers have no length: they end when it closes the connection.
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread accept = new Thread(() -> {
+        while (!server.isClosed()) {
+          try (Socket s = server.accept()) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            int length = 0;
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+              if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+              }
+            }
+            in.skip(length);
+            s.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + answer).getBytes(StandardCharsets.UTF_8));
+          } catch (IOException closed) {
+            // the test is over
+          }
+        }
+      });
+      accept.setDaemon(true);
+      accept.start();
+      h.start(GatewayHarness.config("round-robin", "", server.getLocalPort()));
+      for (int i = 0; i < 3; i++) {
+        HttpResponse<String> r = h.post("/v1/chat/completions", CHAT, "sk-good");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(answer);
+      }
     }
   }
 
