@@ -48,6 +48,9 @@ public final class RateLimitsConfig {
     if (v < 0) {
       throw n.error(field, "must be >= 0 (0 = unlimited), was " + v);
     }
+    if (v > Quota.MAX_PER_MINUTE) {
+      throw n.error(field, "must be at most " + Quota.MAX_PER_MINUTE + " (one per nanosecond), was " + v);
+    }
     return v;
   }
 

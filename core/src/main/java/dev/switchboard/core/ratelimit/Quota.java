@@ -11,12 +11,18 @@ public record Quota(long requestsPerMinute, long tokensPerMinute) {
 
   public static final Quota UNLIMITED = new Quota(0, 0);
 
+  /** The highest limit a bucket can enforce: Bucket4j refills at most one token per nanosecond. */
+  public static final long MAX_PER_MINUTE = 60_000_000_000L;
+
   public Quota {
-    if (requestsPerMinute < 0) {
-      throw new IllegalArgumentException("requests per minute must be >= 0 (0 = unlimited), was " + requestsPerMinute);
-    }
-    if (tokensPerMinute < 0) {
-      throw new IllegalArgumentException("tokens per minute must be >= 0 (0 = unlimited), was " + tokensPerMinute);
+    check("requests", requestsPerMinute);
+    check("tokens", tokensPerMinute);
+  }
+
+  private static void check(String what, long perMinute) {
+    if (perMinute < 0 || perMinute > MAX_PER_MINUTE) {
+      throw new IllegalArgumentException(
+          what + " per minute must be between 0 (unlimited) and " + MAX_PER_MINUTE + ", was " + perMinute);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.switchboard.core.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.switchboard.core.ManualClock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +13,17 @@ class RateLimitsTest {
   void negativeLimitsAreRefusedNamingTheDimension() {
     assertThatThrownBy(() -> new Quota(-1, 0)).hasMessageContaining("requests per minute");
     assertThatThrownBy(() -> new Quota(0, -1)).hasMessageContaining("tokens per minute");
+  }
+
+  @Test
+  void limitsAboveOnePerNanosecondAreRefusedSinceNoBucketCouldRefillThatFast() {
+    assertThat(new Quota(Quota.MAX_PER_MINUTE, Quota.MAX_PER_MINUTE).tokensPerMinute()).isEqualTo(60_000_000_000L);
+    assertThatThrownBy(() -> new Quota(0, Quota.MAX_PER_MINUTE + 1)).hasMessageContaining("tokens per minute");
+    // The highest allowed limit is one a bucket can hold.
+    Quota highest = new Quota(Quota.MAX_PER_MINUTE, Quota.MAX_PER_MINUTE);
+    RateLimiter limiter =
+        new RateLimiter(new RateLimits(highest, Map.of(), Map.of()), new InMemoryBucketStore(new ManualClock()));
+    assertThat(limiter.acquireNow("k", "t", 1).decision().allowed()).isTrue();
   }
 
   @Test

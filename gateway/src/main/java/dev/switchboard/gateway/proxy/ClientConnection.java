@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 
@@ -41,6 +42,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     /** A whole request was read and its answer is not finished. */
     ANSWERING
   }
+
+  private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
 
   /** Pipelined messages held behind an unfinished answer; more closes the connection. */
   private static final int MAX_PIPELINED = 64;
@@ -102,6 +105,22 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void handle(Object msg) {
+    try {
+      dispatch(msg);
+    } catch (RuntimeException e) {
+      // A fault of the gateway's own: answer 500 in OpenAI's shape if nothing went out yet, and
+      // close, since the connection's state can no longer be trusted.
+      LOG.log(System.Logger.Level.ERROR, "request handling failed", e);
+      keepAlive = false;
+      if (!headWritten && !ended()) {
+        sendError(OpenAiError.INTERNAL, "The gateway failed to handle this request.", null);
+      } else {
+        ctx.close();
+      }
+    }
+  }
+
+  private void dispatch(Object msg) {
     if (msg instanceof HttpRequest req) {
       startRequest(req);
     }
@@ -391,6 +410,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      // Not the network: a fault of the gateway's own, which must not pass unseen.
+      LOG.log(System.Logger.Level.ERROR, "request handling failed; closing the client connection", cause);
+    }
     // A reset or a protocol error: nothing more can be said on this connection.
     ctx.close();
   }

@@ -20,6 +20,7 @@ public enum OpenAiError {
   TOO_LARGE(413, "invalid_request_error", "request_too_large"),
   RATE_LIMITED(429, "requests", "rate_limit_exceeded"),
   RATE_LIMITED_TOKENS(429, "tokens", "rate_limit_exceeded"),
+  INTERNAL(500, "server_error", "internal_error"),
   UPSTREAM_FAILED(502, "server_error", "upstream_error"),
   NO_REPLICA(503, "server_error", "service_unavailable"),
   OVERLOADED(503, "server_error", "overloaded"),

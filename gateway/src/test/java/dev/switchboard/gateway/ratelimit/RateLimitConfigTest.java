@@ -71,6 +71,10 @@ class RateLimitConfigTest {
   void errorsNameTheField() {
     assertThat(where("ratelimit: {requests_per_minute: -1}")).isEqualTo("ratelimit.requests_per_minute");
     assertThat(where("ratelimit: {tokens_per_minute: 1.5}")).isEqualTo("ratelimit.tokens_per_minute");
+    // Above one per nanosecond Bucket4j cannot refill: refused when read, not at the first request.
+    assertThat(where("ratelimit: {tokens_per_minute: 100000000000}")).isEqualTo("ratelimit.tokens_per_minute");
+    assertThat(where("ratelimit: {tiers: {vip: {requests_per_minute: 60000000001}}}"))
+        .isEqualTo("ratelimit.tiers.vip.requests_per_minute");
     assertThat(where("ratelimit: {rpm: 1}")).isEqualTo("ratelimit.rpm");
     assertThat(where("ratelimit: {tiers: {vip: {requests_per_minut: 1}}}")).isEqualTo("ratelimit.tiers.vip.requests_per_minut");
     assertThat(where("ratelimit: {tiers: {vip: 5}}")).isEqualTo("ratelimit.tiers.vip");
