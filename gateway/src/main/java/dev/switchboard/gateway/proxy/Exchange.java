@@ -6,6 +6,7 @@ import dev.switchboard.core.replica.Replica;
 import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 import dev.switchboard.gateway.admission.PoolAdmission;
+import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
 import dev.switchboard.gateway.ratelimit.UsageSniffer;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
@@ -122,7 +123,7 @@ final class Exchange
       return;
     }
     reservation.settle(0);
-    client.extraHeaders().set("retry-after", Integer.toString(retryAfterSeconds));
+    client.extraHeaders().set(RateLimitHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds));
     fail(OpenAiError.OVERLOADED, "The service is overloaded: " + reason + " Retry later.");
   }
 

@@ -256,7 +256,7 @@ final class LoopProxy {
       long estimate, Admission admission, Throwable error) {
     if (error != null) {
       body.release();
-      c.extraHeaders().set("retry-after", "1");
+      c.extraHeaders().set(RateLimitHeaders.RETRY_AFTER, "1");
       c.sendError(OpenAiError.OVERLOADED, "The rate limiter is unavailable. Retry later.", null);
       return;
     }

@@ -1,72 +1,128 @@
 package dev.switchboard.gateway.ratelimit;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Finds the token usage in a response passing through, without holding the response: it keeps only
- * the last few kilobytes, where the {@code usage} object of a completion (or the final usage chunk
- * of a stream) is, and reads {@code prompt_tokens} and {@code completion_tokens} from the last
- * {@code "usage"} at the end.
+ * Finds the token usage in a response passing through, without holding any of it: a small state
+ * machine reads each byte once, watching for the JSON keys {@code "prompt_tokens"} and
+ * {@code "completion_tokens"} and the number after each, and keeps the last value of each. That is
+ * the {@code usage} of a completion, or of the final usage chunk of a stream, wherever it stands
+ * and however the response is cut into pieces.
+ *
+ * <p>A key inside a JSON string (generated text) cannot match: its quotes are escaped there.
  */
-public final class UsageSniffer {
-  private static final int TAIL = 4096;
-  private final byte[] tail = new byte[TAIL];
-  private int length;
+public final class UsageSniffer implements ByteProcessor {
+  private static final byte[][] KEYS = {
+    "\"prompt_tokens\"".getBytes(StandardCharsets.US_ASCII),
+    "\"completion_tokens\"".getBytes(StandardCharsets.US_ASCII)
+  };
+  private static final int MAX_DIGITS = 18;
 
-  /** Feeds the next chunk of the response. */
+  private enum State {
+    /** Matching a key; {@link #matched} bytes of each key so far. */
+    KEY,
+    /** After a whole key: spaces, then a colon. */
+    COLON,
+    /** After the colon: spaces, then the first digit. */
+    VALUE,
+    /** In the number. */
+    DIGITS
+  }
+
+  private State state = State.KEY;
+  private final int[] matched = new int[KEYS.length];
+  private int key;
+  private long value;
+  private int digits;
+  private final long[] last = {-1, -1};
+
+  /** Feeds the next piece of the response; reads it without consuming it. */
   public void accept(ByteBuf chunk) {
-    int from = chunk.readerIndex();
-    int n = chunk.readableBytes();
-    if (n >= TAIL) {
-      chunk.getBytes(from + n - TAIL, tail, 0, TAIL);
-      length = TAIL;
-      return;
+    if (chunk.isReadable()) {
+      chunk.forEachByte(this);
     }
-    if (length + n > TAIL) {
-      int keep = TAIL - n;
-      System.arraycopy(tail, length - keep, tail, 0, keep);
-      length = keep;
+  }
+
+  @Override
+  public boolean process(byte b) {
+    switch (state) {
+      case KEY -> matchKeys(b);
+      case COLON -> {
+        if (b == ':') {
+          state = State.VALUE;
+        } else if (!isSpace(b)) {
+          restart(b);
+        }
+      }
+      case VALUE -> {
+        if (b >= '0' && b <= '9') {
+          state = State.DIGITS;
+          value = b - '0';
+          digits = 1;
+        } else if (!isSpace(b)) {
+          restart(b);
+        }
+      }
+      case DIGITS -> {
+        if (b >= '0' && b <= '9' && digits < MAX_DIGITS) {
+          value = value * 10 + (b - '0');
+          digits++;
+        } else {
+          last[key] = value;
+          restart(b);
+        }
+      }
     }
-    chunk.getBytes(from, tail, length, n);
-    length += n;
+    return true;
+  }
+
+  private void matchKeys(byte b) {
+    for (int k = 0; k < KEYS.length; k++) {
+      byte[] name = KEYS[k];
+      int m = matched[k];
+      // A key begins with a quote, which occurs nowhere else in it: on a mismatch, only that
+      // quote can start a new match.
+      m = name[m] == b ? m + 1 : (b == '"' ? 1 : 0);
+      if (m == name.length) {
+        key = k;
+        state = State.COLON;
+        matched[0] = 0;
+        matched[1] = 0;
+        return;
+      }
+      matched[k] = m;
+    }
+  }
+
+  /** Back to looking for a key, from byte {@code b}. */
+  private void restart(byte b) {
+    state = State.KEY;
+    matched[0] = 0;
+    matched[1] = 0;
+    matchKeys(b);
+  }
+
+  private static boolean isSpace(byte b) {
+    return b == ' ' || b == '\t' || b == '\r' || b == '\n';
   }
 
   /** prompt_tokens + completion_tokens of the last usage seen, or -1 when there was none. */
   public long totalTokens() {
-    String text = new String(tail, 0, length, StandardCharsets.UTF_8);
-    int at = text.lastIndexOf("\"usage\"");
-    if (at < 0) {
-      return -1;
+    long prompt = last[0];
+    long completion = last[1];
+    if (state == State.DIGITS) {
+      // The response ended on the number itself.
+      if (key == 0) {
+        prompt = value;
+      } else {
+        completion = value;
+      }
     }
-    String usage = text.substring(at);
-    long prompt = number(usage, "\"prompt_tokens\"");
-    long completion = number(usage, "\"completion_tokens\"");
     if (prompt < 0 && completion < 0) {
       return -1;
     }
     return Math.max(0, prompt) + Math.max(0, completion);
-  }
-
-  private static long number(String s, String field) {
-    int at = s.indexOf(field);
-    if (at < 0) {
-      return -1;
-    }
-    int i = s.indexOf(':', at + field.length());
-    if (i < 0) {
-      return -1;
-    }
-    i++;
-    while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-      i++;
-    }
-    long v = 0;
-    int start = i;
-    while (i < s.length() && Character.isDigit(s.charAt(i)) && i - start < 18) {
-      v = v * 10 + (s.charAt(i) - '0');
-      i++;
-    }
-    return i == start ? -1 : v;
   }
 }
