@@ -1,19 +1,19 @@
 package dev.switchboard.gateway.ratelimit;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Finds the token usage in a response passing through, without holding any of it: a small state
- * machine reads each byte once, watching for the JSON keys {@code "prompt_tokens"} and
- * {@code "completion_tokens"} and the number after each, and keeps the last value of each. That is
- * the {@code usage} of a completion, or of the final usage chunk of a stream, wherever it stands
- * and however the response is cut into pieces.
+ * machine watches for the JSON keys {@code "prompt_tokens"} and {@code "completion_tokens"} and the
+ * number after each, and keeps the last value of each. That is the {@code usage} of a completion,
+ * or of the final usage chunk of a stream, wherever it stands and however the response is cut into
+ * pieces. Between keys it jumps from quote to quote (Netty's byte search, several bytes a step):
+ * stepping through every byte cost a tenth of the proxy's CPU.
  *
  * <p>A key inside a JSON string (generated text) cannot match: its quotes are escaped there.
  */
-public final class UsageSniffer implements ByteProcessor {
+public final class UsageSniffer {
   private static final byte[][] KEYS = {
     "\"prompt_tokens\"".getBytes(StandardCharsets.US_ASCII),
     "\"completion_tokens\"".getBytes(StandardCharsets.US_ASCII)
@@ -40,13 +40,21 @@ public final class UsageSniffer implements ByteProcessor {
 
   /** Feeds the next piece of the response; reads it without consuming it. */
   public void accept(ByteBuf chunk) {
-    if (chunk.isReadable()) {
-      chunk.forEachByte(this);
+    int i = chunk.readerIndex();
+    int end = chunk.writerIndex();
+    while (i < end) {
+      if (state == State.KEY && matched[0] == 0 && matched[1] == 0) {
+        // Nothing under way: only a quote can start a key.
+        i = chunk.indexOf(i, end, (byte) '"');
+        if (i < 0) {
+          return;
+        }
+      }
+      step(chunk.getByte(i++));
     }
   }
 
-  @Override
-  public boolean process(byte b) {
+  private void step(byte b) {
     switch (state) {
       case KEY -> matchKeys(b);
       case COLON -> {
@@ -75,7 +83,6 @@ public final class UsageSniffer implements ByteProcessor {
         }
       }
     }
-    return true;
   }
 
   private void matchKeys(byte b) {
