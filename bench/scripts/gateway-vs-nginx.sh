@@ -14,7 +14,9 @@
 # Usage: bench/scripts/gateway-vs-nginx.sh [OUT_DIR]
 #   env: DURATION=20 RATE=5000 WARMUP=15 C1_ROUNDS=6 C1_SECONDS=8
 # BASELINE="java -jar /path/other-switchboard.jar" adds a row for another build (e.g. before a
-# change), measured in the same run.
+# change), measured in the same run. FEATURES=1 adds a row for this build with every admission
+# feature on as well: rate limits per key and per tier on requests and tokens (never reached, so
+# every request pays for four decisions and is let through) and the admission queue.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -82,11 +84,29 @@ wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev
 wait_port "$backend_port"; wait_port "$proxy_port"; wait_port "$gateway_port"
 [ -z "${BASELINE:-}" ] || wait_port "$baseline_port"
 
+features_port=$((gateway_port + 20))
+if [ -n "${FEATURES:-}" ]; then
+  sed -e "s|port: $gateway_port|port: $features_port|; s|port: $admin_port|port: $((admin_port + 20))|" \
+    "$run/gateway.yaml" > "$run/features.yaml"
+  cat >> "$run/features.yaml" <<YAML
+ratelimit:
+  requests_per_minute: 1000000000
+  tokens_per_minute: 60000000000
+  tiers: {standard: {requests_per_minute: 1000000000, tokens_per_minute: 60000000000}}
+admission:
+  tiers: [{name: standard, priority: 5, queue_timeout_s: 20}]
+  max_in_flight: 4096
+YAML
+  $sb serve --config "$run/features.yaml" > "$out/features.log" 2>&1 & pids+=($!); proc[features]=$!
+  targets="$targets features"
+  wait_port "$features_port"
+fi
 declare -A url=(
   [direct]="http://127.0.0.1:$backend_port"
   [nginx]="http://127.0.0.1:$proxy_port"
   [switchboard]="http://127.0.0.1:$gateway_port"
   [baseline]="http://127.0.0.1:$baseline_port"
+  [features]="http://127.0.0.1:$features_port"
 )
 {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
