@@ -82,7 +82,8 @@ public final class AdmissionQueue<E> {
   private final IndexedHeap<Waiting<E>> byDeadline =
       new IndexedHeap<>(AdmissionQueue::compareDeadline);
   private final IdentityHashMap<E, Waiting<E>> byRequest = new IdentityHashMap<>();
-  private int size;
+  /** Written under the lock, read without it ({@link #size()}). */
+  private volatile int size;
   private long nextSeq;
 
   @SuppressWarnings("unchecked")
@@ -236,7 +237,11 @@ public final class AdmissionQueue<E> {
     return true;
   }
 
-  public synchronized int size() {
+  /**
+   * Requests waiting. Read without the lock: a runtime asks on every request whether anyone
+   * waits, from every event loop, and taking a shared lock for that would make them contend.
+   */
+  public int size() {
     return size;
   }
 
