@@ -150,13 +150,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       state = State.DISCARDING;
       return;
     }
-    long declared = declaredLength(req);
-    if (declared == -2) {
-      state = State.DISCARDING;
-      keepAlive = false;
-      sendError(OpenAiError.BAD_REQUEST, "Invalid Content-Length.", null);
-      return;
-    }
+    // Netty's decoder has refused a malformed Content-Length already (a decoder failure, above).
+    long declared = HttpUtil.getContentLength(req, -1L);
     if (declared > maxBodyBytes) {
       tooLarge();
       return;
@@ -170,16 +165,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
           new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER),
           ctx.voidPromise());
     }
-  }
-
-  /** The Content-Length, -1 if absent, -2 if not a number. */
-  private static long declaredLength(HttpRequest req) {
-    String length = req.headers().get(HttpHeaderNames.CONTENT_LENGTH);
-    if (length == null) {
-      return -1;
-    }
-    long n = LoopProxy.parseLength(length);
-    return n >= 0 ? n : -2;
   }
 
   private void onContent(HttpContent content) {

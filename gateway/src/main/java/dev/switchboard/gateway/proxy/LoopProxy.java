@@ -404,14 +404,4 @@ final class LoopProxy {
       found.forEach(headers::remove);
     }
   }
-
-  /** A Content-Length's value, or -1 if it is not a plain non-negative number. */
-  static long parseLength(String value) {
-    try {
-      long n = Long.parseLong(value.trim());
-      return n >= 0 ? n : -1;
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
 }
