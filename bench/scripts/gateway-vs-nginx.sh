@@ -16,7 +16,9 @@
 # BASELINE="java -jar /path/other-switchboard.jar" adds a row for another build (e.g. before a
 # change), measured in the same run. FEATURES=1 adds a row for this build with every admission
 # feature on as well: rate limits per key and per tier on requests and tokens (never reached, so
-# every request pays for four decisions and is let through) and the admission queue.
+# every request pays for four decisions and is let through; below 2^31 a minute, as real limits
+# are, for above it Bucket4j's arithmetic takes a slower path) and the admission queue.
+# FEATURES_BASELINE="java -jar /path/other-switchboard.jar" adds the same row for another build.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -90,9 +92,9 @@ if [ -n "${FEATURES:-}" ]; then
     "$run/gateway.yaml" > "$run/features.yaml"
   cat >> "$run/features.yaml" <<YAML
 ratelimit:
-  requests_per_minute: 1000000000
-  tokens_per_minute: 60000000000
-  tiers: {standard: {requests_per_minute: 1000000000, tokens_per_minute: 60000000000}}
+  requests_per_minute: 2000000000
+  tokens_per_minute: 2000000000
+  tiers: {standard: {requests_per_minute: 2000000000, tokens_per_minute: 2000000000}}
 admission:
   tiers: [{name: standard, priority: 5, queue_timeout_s: 20}]
   max_in_flight: 4096
@@ -101,12 +103,23 @@ YAML
   targets="$targets features"
   wait_port "$features_port"
 fi
+features_baseline_port=$((gateway_port + 30))
+if [ -n "${FEATURES_BASELINE:-}" ]; then
+  [ -n "${FEATURES:-}" ] || { echo "FEATURES_BASELINE needs FEATURES=1" >&2; exit 1; }
+  sed -e "s|port: $features_port|port: $features_baseline_port|; s|port: $((admin_port + 20))|port: $((admin_port + 30))|" \
+    "$run/features.yaml" > "$run/features-baseline.yaml"
+  $FEATURES_BASELINE serve --config "$run/features-baseline.yaml" > "$out/features-baseline.log" 2>&1 & pids+=($!)
+  proc[features-baseline]=$!
+  targets="$targets features-baseline"
+  wait_port "$features_baseline_port"
+fi
 declare -A url=(
   [direct]="http://127.0.0.1:$backend_port"
   [nginx]="http://127.0.0.1:$proxy_port"
   [switchboard]="http://127.0.0.1:$gateway_port"
   [baseline]="http://127.0.0.1:$baseline_port"
   [features]="http://127.0.0.1:$features_port"
+  [features-baseline]="http://127.0.0.1:$features_baseline_port"
 )
 {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
@@ -146,7 +159,7 @@ for round in $(seq 1 "$c1_rounds"); do
   done
 done
 
-printf '%-12s %12s %10s %10s %10s %10s %12s %12s %12s\n' target "max req/s" "p50 ms" "p99 ms" "ok" "errors" "c1 p50 ms" "c1 p99 ms" "cpu us/req" \
+printf '%-18s %12s %10s %10s %10s %10s %12s %12s %12s\n' target "max req/s" "p50 ms" "p99 ms" "ok" "errors" "c1 p50 ms" "c1 p99 ms" "cpu us/req" \
   | tee -a "$out/summary.txt"
 for target in $targets; do
   read -r c1p50 c1p99 < <(python3 - "$out"/wrk-c1-"$target"-*.txt <<'PY'
@@ -163,7 +176,7 @@ for path in sys.argv[1:]:
 print(round(statistics.median(p50s), 3), round(statistics.median(p99s), 3))
 PY
 )
-  printf '%-12s %12s %10s %10s %10s %10s %12s %12s %12s\n' "$target" "${rps[$target]}" "${p50[$target]}" "${p99[$target]}" \
+  printf '%-18s %12s %10s %10s %10s %10s %12s %12s %12s\n' "$target" "${rps[$target]}" "${p50[$target]}" "${p99[$target]}" \
     "${ok[$target]}" "${errors[$target]}" "$c1p50" "$c1p99" "${cpu[$target]}" | tee -a "$out/summary.txt"
 done
 echo "results in $out"

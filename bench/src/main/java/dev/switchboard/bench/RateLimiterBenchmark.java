@@ -48,10 +48,17 @@ import org.openjdk.jmh.infra.ThreadParams;
 @Fork(1)
 public class RateLimiterBenchmark {
   /**
-   * The highest limit Bucket4j takes (it refills at most a token per nanosecond); a full bucket of
-   * it lasts the whole run even at 300 tokens a decision.
+   * A limit per minute below 2^31, as real ones are: above it, Bucket4j's refill checks each
+   * multiplication for overflow with a division, which a real limit never pays. A full bucket of it
+   * lasts the whole run at {@link #TOKENS} a decision.
    */
-  private static final long HUGE = 60_000_000_000L;
+  private static final long HUGE = 2_000_000_000L;
+
+  /**
+   * Tokens a decision reserves. The decision's cost does not depend on the amount; one token keeps
+   * the buckets from running dry during the run, which would time refusals instead of admissions.
+   */
+  private static final long TOKENS = 1;
 
   private RateLimiter limiter;
   private RateLimiter requestsOnly;
@@ -105,13 +112,13 @@ public class RateLimiterBenchmark {
 
   @Benchmark
   public Admission decision(Keys keys) {
-    return admitted(limiter.acquireNow(keys.next(), "vip", 300));
+    return admitted(limiter.acquireNow(keys.next(), "vip", TOKENS));
   }
 
   /** The common setup: one requests-per-minute limit per key, one bucket. */
   @Benchmark
   public Admission decisionRequestsPerKeyOnly(Keys keys) {
-    return admitted(requestsOnly.acquireNow(keys.next(), "vip", 300));
+    return admitted(requestsOnly.acquireNow(keys.next(), "vip", TOKENS));
   }
 
   @Benchmark

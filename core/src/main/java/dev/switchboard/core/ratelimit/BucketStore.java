@@ -11,4 +11,12 @@ public interface BucketStore {
    * spec is only used on creation: callers put whatever changes it (the limit) into the name.
    */
   TokenBucket bucket(String name, BucketSpec spec);
+
+  /**
+   * The time on the clock this store's buckets refill by, for {@link TokenBucket#tryConsumeNow};
+   * -1 for a store whose buckets do not answer at once.
+   */
+  default long nanoTime() {
+    return -1;
+  }
 }

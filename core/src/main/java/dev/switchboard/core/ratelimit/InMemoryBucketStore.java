@@ -1,13 +1,10 @@
 package dev.switchboard.core.ratelimit;
 
 import dev.switchboard.core.Clock;
-import dev.switchboard.core.ClockTimeMeter;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.BucketState;
 import io.github.bucket4j.ConsumptionProbe;
-import io.github.bucket4j.TimeMeter;
-import io.github.bucket4j.local.LocalBucketBuilder;
-import io.github.bucket4j.local.SynchronizationStrategy;
+import io.github.bucket4j.MathType;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,31 +14,32 @@ import java.util.concurrent.ConcurrentMap;
  * Bucket4j local buckets in a map, on the injected clock: one gateway's limits, the simulator's, and
  * the gateway's fallback while Redis is out. Every stage it returns is already complete.
  *
+ * <p>A bucket is Bucket4j's {@link BucketState} (its refill and consumption arithmetic) under a
+ * lock, as in Bucket4j's own locked local bucket, with one difference: the caller may pass the time
+ * in ({@link TokenBucket#tryConsumeNow}), so that a decision over four buckets reads the clock once
+ * rather than four times. A reading of {@code System.nanoTime} cost about 35 ns on the virtual
+ * machine the benchmarks ran on, as much as the rest of a bucket's work. A bucket updates its state
+ * in place, unlike Bucket4j's lock-free kind, which copies it on every call.
+ *
  * <p>Buckets are never evicted: there is one per configured key and tier, and a gateway only
  * limits keys it knows. Thread-safe.
  */
 public final class InMemoryBucketStore implements BucketStore {
-  private final TimeMeter time;
+  private final Clock clock;
   private final ConcurrentMap<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
   public InMemoryBucketStore(Clock clock) {
-    this.time = new ClockTimeMeter(clock);
+    this.clock = clock;
   }
 
   @Override
   public TokenBucket bucket(String name, BucketSpec spec) {
-    return buckets.computeIfAbsent(name, n -> new Local(create(spec)));
+    return buckets.computeIfAbsent(name, n -> new Local(spec.configuration(), clock));
   }
 
-  private Bucket create(BucketSpec spec) {
-    // Locked rather than lock-free: a decision then updates the bucket in place instead of copying
-    // its state; faster alone and under contention (RateLimiterBenchmark's bare-bucket baselines).
-    LocalBucketBuilder builder =
-        Bucket.builder().withCustomTimePrecision(time).withSynchronizationStrategy(SynchronizationStrategy.SYNCHRONIZED);
-    for (Bandwidth limit : spec.configuration().getBandwidths()) {
-      builder.addLimit(limit);
-    }
-    return builder.build();
+  @Override
+  public long nanoTime() {
+    return clock.nanoTime();
   }
 
   /** Number of buckets created so far, for tests and metrics. */
@@ -50,36 +48,70 @@ public final class InMemoryBucketStore implements BucketStore {
   }
 
   private static final class Local implements TokenBucket {
-    private final Bucket bucket;
+    private final Clock clock;
+    private final BucketState state;
 
-    Local(Bucket bucket) {
-      this.bucket = bucket;
+    Local(BucketConfiguration configuration, Clock clock) {
+      this.clock = clock;
+      this.state = BucketState.createInitialState(configuration, MathType.INTEGER_64_BITS, clock.nanoTime());
     }
 
     @Override
     public CompletionStage<ConsumptionProbe> tryConsume(long tokens) {
-      return CompletableFuture.completedFuture(bucket.tryConsumeAndReturnRemaining(tokens));
+      return CompletableFuture.completedFuture(tryConsumeNow(tokens, clock.nanoTime()));
     }
 
+    /** Bucket4j's {@code tryConsumeAndReturnRemaining}, at a given time. */
     @Override
-    public ConsumptionProbe tryConsumeNow(long tokens) {
-      return bucket.tryConsumeAndReturnRemaining(tokens);
+    public ConsumptionProbe tryConsumeNow(long tokens, long nowNanos) {
+      positive(tokens);
+      synchronized (this) {
+        // A time older than the last refill (another thread read the clock first) refills nothing.
+        state.refillAllBandwidth(nowNanos);
+        long available = state.getAvailableTokens();
+        if (tokens > available) {
+          return ConsumptionProbe.rejected(
+              available,
+              state.calculateDelayNanosAfterWillBePossibleToConsume(tokens, nowNanos, true),
+              state.calculateFullRefillingTime(nowNanos));
+        }
+        state.consume(tokens);
+        return ConsumptionProbe.consumed(available - tokens, state.calculateFullRefillingTime(nowNanos));
+      }
     }
 
+    /** Bucket4j's {@code addTokens}: never beyond capacity. */
     @Override
     public CompletionStage<Void> refund(long tokens) {
-      bucket.addTokens(tokens);
+      positive(tokens);
+      long now = clock.nanoTime();
+      synchronized (this) {
+        state.refillAllBandwidth(now);
+        state.addTokens(tokens);
+      }
       return CompletableFuture.completedFuture(null);
     }
 
+    /** Bucket4j's {@code consumeIgnoringRateLimits}: may go into debt, though not without end. */
     @Override
     public CompletionStage<Void> charge(long tokens) {
-      try {
-        bucket.consumeIgnoringRateLimits(tokens);
-        return CompletableFuture.completedFuture(null);
-      } catch (RuntimeException e) {
-        // Bucket4j refuses a debt it could never repay (overflow); report it like a store failure.
-        return CompletableFuture.failedFuture(e);
+      positive(tokens);
+      long now = clock.nanoTime();
+      synchronized (this) {
+        state.refillAllBandwidth(now);
+        if (state.calculateDelayNanosAfterWillBePossibleToConsume(tokens, now, false) == Long.MAX_VALUE) {
+          // A debt so deep that paying it back would overflow: refused, like a store failure.
+          return CompletableFuture.failedFuture(
+              new ArithmeticException("charging " + tokens + " tokens would put the bucket in a debt it could never repay"));
+        }
+        state.consume(tokens);
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+
+    private static void positive(long tokens) {
+      if (tokens <= 0) {
+        throw new IllegalArgumentException("tokens must be > 0, was " + tokens);
       }
     }
   }

@@ -108,9 +108,11 @@ public final class RateLimiter {
     Plan plan = plan(keyId, tier);
     Limit[] limits = plan.limits;
     // Synchronous all the way: no stage per bucket, which would be most of a local decision's cost.
+    // One clock reading for every bucket: on a virtual machine a reading can cost as much as a bucket.
+    long now = store.nanoTime();
     ConsumptionProbe[] probes = new ConsumptionProbe[limits.length];
     for (int i = 0; i < limits.length; i++) {
-      probes[i] = limits[i].bucket.tryConsumeNow(limits[i].amount(reserve));
+      probes[i] = limits[i].bucket.tryConsumeNow(limits[i].amount(reserve), now);
       if (probes[i] == null) {
         throw new IllegalStateException("the bucket store did not answer at once; use acquire()");
       }

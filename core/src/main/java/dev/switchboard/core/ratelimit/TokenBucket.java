@@ -17,10 +17,11 @@ public interface TokenBucket {
   CompletionStage<ConsumptionProbe> tryConsume(long tokens);
 
   /**
-   * {@link #tryConsume} answered at once, for a store that can (a local one); null for one that
-   * cannot, and then nothing was taken.
+   * {@link #tryConsume} answered at once, for a store that can (a local one), at {@code nowNanos}
+   * on the store's clock ({@link BucketStore#nanoTime}); null for one that cannot, and then nothing
+   * was taken. The caller reads the time, so that a decision over several buckets reads it once.
    */
-  default ConsumptionProbe tryConsumeNow(long tokens) {
+  default ConsumptionProbe tryConsumeNow(long tokens, long nowNanos) {
     return null;
   }
 

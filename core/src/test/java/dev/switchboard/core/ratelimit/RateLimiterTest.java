@@ -307,4 +307,21 @@ class RateLimiterTest {
     assertThat(limiter.acquireNow("k", "free", 1).decision().limitedBy()).isEqualTo(LimitedBy.TIER_REQUESTS);
     assertThat(limiter.acquireNow("other", "vip", 1).allowed()).as("vip has 93 left").isTrue();
   }
+
+  @Test
+  void aDecisionOverFourLimitsReadsTheClockOnce() {
+    int[] readings = {0};
+    RateLimiter limiter =
+        new RateLimiter(
+            new RateLimits(new Quota(100, 1000), Map.of("standard", new Quota(100, 1000)), Map.of()),
+            new InMemoryBucketStore(
+                () -> {
+                  readings[0]++;
+                  return clock.nanoTime();
+                }));
+    limiter.acquireNow("k", "standard", 10);
+    int afterFirst = readings[0];
+    limiter.acquireNow("k", "standard", 10);
+    assertThat(readings[0] - afterFirst).isEqualTo(1);
+  }
 }
