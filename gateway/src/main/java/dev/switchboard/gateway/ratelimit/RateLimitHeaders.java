@@ -23,24 +23,47 @@ public final class RateLimitHeaders {
 
   private RateLimitHeaders() {}
 
+  /**
+   * Adds the headers of a decision. Values are {@link AsciiString}s: Netty's encoder copies those
+   * into the response in one go, while it writes a {@code String} a byte at a time (a checked
+   * write each into native memory).
+   */
   public static void add(HttpHeaders headers, RateDecision d) {
     if (d.hasRequestLimit()) {
-      headers.set(LIMIT_REQUESTS, Long.toString(d.limitRequests()));
-      headers.set(REMAINING_REQUESTS, Long.toString(Math.max(0, d.remainingRequests())));
-      headers.set(RESET_REQUESTS, duration(d.resetRequestsNanos()));
+      headers.set(LIMIT_REQUESTS, number(d.limitRequests()));
+      headers.set(REMAINING_REQUESTS, number(Math.max(0, d.remainingRequests())));
+      headers.set(RESET_REQUESTS, new AsciiString(duration(d.resetRequestsNanos())));
     }
     if (d.hasTokenLimit()) {
-      headers.set(LIMIT_TOKENS, Long.toString(d.limitTokens()));
-      headers.set(REMAINING_TOKENS, Long.toString(Math.max(0, d.remainingTokens())));
-      headers.set(RESET_TOKENS, duration(d.resetTokensNanos()));
+      headers.set(LIMIT_TOKENS, number(d.limitTokens()));
+      headers.set(REMAINING_TOKENS, number(Math.max(0, d.remainingTokens())));
+      headers.set(RESET_TOKENS, new AsciiString(duration(d.resetTokensNanos())));
     }
   }
 
   /** {@code retry-after} and {@code retry-after-ms} for a refused request. */
   public static void addRetryAfter(HttpHeaders headers, long retryAfterNanos) {
     long ms = Math.max(1, (retryAfterNanos + 999_999) / 1_000_000);
-    headers.set(RETRY_AFTER, Long.toString((ms + 999) / 1000));
-    headers.set(RETRY_AFTER_MS, Long.toString(ms));
+    headers.set(RETRY_AFTER, number((ms + 999) / 1000));
+    headers.set(RETRY_AFTER_MS, number(ms));
+  }
+
+  /** The decimal digits of {@code n} >= 0, written straight into the bytes of an AsciiString. */
+  static AsciiString number(long n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("a header number must be >= 0, was " + n);
+    }
+    int digits = 1;
+    for (long rest = n / 10; rest > 0; rest /= 10) {
+      digits++;
+    }
+    byte[] bytes = new byte[digits];
+    long rest = n;
+    for (int i = digits - 1; i >= 0; i--) {
+      bytes[i] = (byte) ('0' + rest % 10);
+      rest /= 10;
+    }
+    return new AsciiString(bytes, false);
   }
 
   /** A duration as OpenAI writes it: {@code 20ms}, {@code 1.5s}, {@code 6m0s}. */
