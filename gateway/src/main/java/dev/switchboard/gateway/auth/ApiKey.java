@@ -7,21 +7,26 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * A configured API key: only its SHA-256 digest is kept, with who it belongs to.
- *
- * @param digest SHA-256 of the key's UTF-8 bytes
- * @param tenant who pays
- * @param tier the tenant's service tier
- * @param admin whether it may use the admin API
+ * A configured API key: only its SHA-256 digest is kept, with who it belongs to. Immutable.
  */
-public record ApiKey(byte[] digest, String tenant, String tier, boolean admin) {
+public final class ApiKey {
+  private final byte[] digest;
+  private final String tenant;
+  private final String tier;
+  private final boolean admin;
+  /** The digest in hex, the key's id for rate limits: made once, not on every request. */
+  private final String digestHex;
 
-  public ApiKey {
+  public ApiKey(byte[] digest, String tenant, String tier, boolean admin) {
     Objects.requireNonNull(digest, "digest");
     if (digest.length != 32) {
       throw new IllegalArgumentException("a SHA-256 digest has 32 bytes, this has " + digest.length);
     }
-    digest = digest.clone();
+    this.digest = digest.clone();
+    this.tenant = Objects.requireNonNull(tenant, "tenant");
+    this.tier = Objects.requireNonNull(tier, "tier");
+    this.admin = admin;
+    this.digestHex = HexFormat.of().formatHex(digest);
   }
 
   public static ApiKey fromSha256Hex(String hex, String tenant, String tier, boolean admin) {
@@ -53,13 +58,28 @@ public record ApiKey(byte[] digest, String tenant, String tier, boolean admin) {
     }
   }
 
-  @Override
+  /** SHA-256 of the key's UTF-8 bytes (a copy). */
   public byte[] digest() {
     return digest.clone();
   }
 
+  /** Who pays. */
+  public String tenant() {
+    return tenant;
+  }
+
+  /** The tenant's service tier. */
+  public String tier() {
+    return tier;
+  }
+
+  /** Whether it may use the admin API. */
+  public boolean admin() {
+    return admin;
+  }
+
   public String digestHex() {
-    return HexFormat.of().formatHex(digest);
+    return digestHex;
   }
 
   /** Constant-time comparison against a presented key's digest. */

@@ -17,8 +17,8 @@ import java.util.Arrays;
  *
  * <p>It reads a byte array: a response held in native memory is first copied, a slice at a time,
  * into a scratch array of the thread's. One bulk copy and a plain loop over an array cost far less
- * than reading the buffer a byte at a time through {@code ByteBuf} (each read checked, and on JDK
- * 25, where Netty does not use {@code Unsafe}, each also checked by {@code ByteBuffer}). Between
+ * than reading the buffer a byte at a time through {@code ByteBuf} (each read checked, and where
+ * Netty does not use {@code Unsafe}, as on JDK 25 by default, checked again by {@code ByteBuffer}). Between
  * keys the loop looks for an underscore, eight bytes a step, and compares the bytes around it with
  * the keys at once; the byte-by-byte state machine only runs on the number after a key and where
  * a key is cut by the end of a piece.
@@ -33,7 +33,7 @@ public final class UsageSniffer {
   private static final int LONGEST_KEY = Math.max(KEYS[0].length, KEYS[1].length);
   /** Where each key's underscore stands in it. */
   private static final int[] UNDERSCORE_AT = {
-    "\"prompt_tokens\"".indexOf('_'), "\"completion_tokens\"".indexOf('_')
+    new String(KEYS[0], StandardCharsets.US_ASCII).indexOf('_'), new String(KEYS[1], StandardCharsets.US_ASCII).indexOf('_')
   };
   private static final int MAX_DIGITS = 18;
   private static final int SCRATCH_BYTES = 8192;
