@@ -2,17 +2,19 @@
 # Proxy overhead benchmark, all in one run on this machine: a fast static backend (nginx returning a
 # fixed chat completion) reached directly, through nginx (least_conn, keep-alive upstream) and
 # through Switchboard. For each target:
-#   1. maximum throughput, closed loop: wrk -t1 -c32 (after a warm-up, so the JIT has compiled);
+#   1. maximum throughput, closed loop: wrk -t1 -c32 (after a warm-up, so the JIT has compiled),
+#      in rounds that take the targets in turn; each round also gives every target's throughput as
+#      a multiple of nginx's in that round, and the table shows the medians;
 #   2. latency at a fixed offered rate, open loop: switchboard loadgen --rate RATE (latency from the
 #      scheduled send time, so a stall cannot hide behind the client's own waiting);
 #   3. the latency of one hop with nothing queued: wrk -t1 -c1 (one request at a time), in rounds
 #      that take the targets in turn (median of the rounds);
-#   4. the CPU time the proxy itself spent per request during the closed-loop run (from /proc: its
-#      processes' user + system time over the requests wrk completed).
+#   4. the CPU time the proxy itself spent per request during the closed-loop rounds (from /proc:
+#      its processes' user + system time over the requests wrk completed; median of the rounds).
 # Needs nginx and wrk (Debian packages). Prints a table and writes JSON/text results to OUT.
 #
 # Usage: bench/scripts/gateway-vs-nginx.sh [OUT_DIR]
-#   env: DURATION=20 RATE=5000 WARMUP=15 C1_ROUNDS=6 C1_SECONDS=8
+#   env: DURATION=20 RATE=5000 WARMUP=15 TP_ROUNDS=4 TP_SECONDS=10 C1_ROUNDS=6 C1_SECONDS=8
 # BASELINE="java -jar /path/other-switchboard.jar" adds a row for another build (e.g. before a
 # change), measured in the same run. FEATURES=1 adds a row for this build with every admission
 # feature on as well: rate limits per key and per tier on requests and tokens (never reached, so
@@ -26,6 +28,8 @@ out="${1:-$root/bench/results/gateway-vs-nginx-$(date +%Y%m%d-%H%M%S)}"
 duration="${DURATION:-20}"
 rate="${RATE:-5000}"
 warmup="${WARMUP:-15}"
+tp_rounds="${TP_ROUNDS:-4}"
+tp_seconds="${TP_SECONDS:-10}"
 c1_rounds="${C1_ROUNDS:-6}"
 c1_seconds="${C1_SECONDS:-8}"
 backend_port="${BACKEND_PORT:-18001}"
@@ -124,20 +128,40 @@ declare -A url=(
 {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "java: $($sb --version 2>/dev/null | head -n1); nginx workers: $workers"
-  echo "closed loop: wrk -t1 -c32 -d${duration}s after ${warmup}s warm-up; open loop: loadgen --rate $rate for ${duration}s"
+  echo "closed loop: wrk -t1 -c32 after ${warmup}s warm-up, $tp_rounds rounds of ${tp_seconds}s per target, taken in turn (medians)"
+  echo "open loop: loadgen --rate $rate for ${duration}s"
   echo "one at a time: wrk -t1 -c1, $c1_rounds rounds of ${c1_seconds}s per target, taken in turn (medians)"
 } | tee "$out/summary.txt"
-declare -A rps p50 p99 ok errors cpu
+declare -A rps xnginx p50 p99 ok errors cpu
 for target in $targets; do
-  u="${url[$target]}/v1/chat/completions"
-  wrk -t1 -c32 -d"${warmup}s" -s "$here/post.lua" "$u" > /dev/null
-  before=$(cpu_ticks "${proc[$target]}")
-  wrk -t1 -c32 -d"${duration}s" --latency -s "$here/post.lua" "$u" > "$out/wrk-$target.txt"
-  after=$(cpu_ticks "${proc[$target]}")
-  rps[$target]=$(awk '/Requests\/sec/ {print $2}' "$out/wrk-$target.txt")
-  requests=$(awk '/requests in/ {print $1}' "$out/wrk-$target.txt")
-  # For "direct" this is the backend's own cost; for the proxies, theirs alone (not the backend's).
-  cpu[$target]=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
+  wrk -t1 -c32 -d"${warmup}s" -s "$here/post.lua" "${url[$target]}/v1/chat/completions" > /dev/null
+  : > "$out/closed-loop-$target.txt"
+done
+# Closed loop in rounds that take the targets in turn, like the one-at-a-time rounds below: this
+# shared machine's speed drifts by tens of percent within minutes, and a target measured alone in
+# a slow spell would look slower than it is.
+for round in $(seq 1 "$tp_rounds"); do
+  for target in $targets; do
+    before=$(cpu_ticks "${proc[$target]}")
+    wrk -t1 -c32 -d"${tp_seconds}s" --latency -s "$here/post.lua" "${url[$target]}/v1/chat/completions" \
+      > "$out/wrk-$target-$round.txt"
+    after=$(cpu_ticks "${proc[$target]}")
+    requests=$(awk '/requests in/ {print $1}' "$out/wrk-$target-$round.txt")
+    # For "direct" this is the backend's own cost; for the proxies, theirs alone (not the backend's).
+    echo "$round $(awk '/Requests\/sec/ {print $2}' "$out/wrk-$target-$round.txt") $(awk -v t=$((after - before)) \
+      -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')" >> "$out/closed-loop-$target.txt"
+  done
+done
+for target in $targets; do
+  read -r rps[$target] xnginx[$target] cpu[$target] < <(python3 - "$out/closed-loop-$target.txt" "$out/closed-loop-nginx.txt" <<'PY'
+import statistics, sys
+rounds = [line.split() for line in open(sys.argv[1])]
+nginx = {r[0]: float(r[1]) for r in (line.split() for line in open(sys.argv[2]))}
+print(round(statistics.median(float(r[1]) for r in rounds)),
+      round(statistics.median(float(r[1]) / nginx[r[0]] for r in rounds), 2),
+      round(statistics.median(float(r[2]) for r in rounds), 1))
+PY
+)
   $sb loadgen --url "${url[$target]}" --model bench --rate "$rate" --duration "${duration}s" \
     --prompt-tokens 8 --max-tokens 16 --key sk-bench --warmup 5s --json "$out/loadgen-$target.json" \
     > "$out/loadgen-$target.txt" 2>&1
@@ -159,7 +183,7 @@ for round in $(seq 1 "$c1_rounds"); do
   done
 done
 
-printf '%-18s %12s %10s %10s %10s %10s %12s %12s %12s\n' target "max req/s" "p50 ms" "p99 ms" "ok" "errors" "c1 p50 ms" "c1 p99 ms" "cpu us/req" \
+printf '%-18s %12s %8s %10s %10s %10s %10s %12s %12s %12s\n' target "max req/s" "x nginx" "p50 ms" "p99 ms" "ok" "errors" "c1 p50 ms" "c1 p99 ms" "cpu us/req" \
   | tee -a "$out/summary.txt"
 for target in $targets; do
   read -r c1p50 c1p99 < <(python3 - "$out"/wrk-c1-"$target"-*.txt <<'PY'
@@ -176,7 +200,7 @@ for path in sys.argv[1:]:
 print(round(statistics.median(p50s), 3), round(statistics.median(p99s), 3))
 PY
 )
-  printf '%-18s %12s %10s %10s %10s %10s %12s %12s %12s\n' "$target" "${rps[$target]}" "${p50[$target]}" "${p99[$target]}" \
+  printf '%-18s %12s %8s %10s %10s %10s %10s %12s %12s %12s\n' "$target" "${rps[$target]}" "${xnginx[$target]}" "${p50[$target]}" "${p99[$target]}" \
     "${ok[$target]}" "${errors[$target]}" "$c1p50" "$c1p99" "${cpu[$target]}" | tee -a "$out/summary.txt"
 done
 echo "results in $out"
