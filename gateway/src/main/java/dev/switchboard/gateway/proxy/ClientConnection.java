@@ -1,6 +1,8 @@
 package dev.switchboard.gateway.proxy;
 
+import dev.switchboard.core.ratelimit.RateDecision;
 import dev.switchboard.gateway.auth.ApiKey;
+import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -64,6 +66,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private boolean ended = true;
   /** Headers decided before the answer (rate limits, retry-after), added to whatever it is. */
   private HttpHeaders extraHeaders;
+  /** The rate-limit decision whose headers go on the current answer, if limits apply. */
+  private RateDecision rateDecision;
   private Exchange exchange;
   private boolean draining;
 
@@ -138,6 +142,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     chunked = false;
     ended = false;
     extraHeaders = null;
+    rateDecision = null;
     if (req.decoderResult().isFailure()) {
       keepAlive = false;
       state = State.DISCARDING;
@@ -229,6 +234,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     exchange = e;
   }
 
+  /**
+   * The rate-limit headers of {@code decision} go on the current answer whatever it turns out to
+   * be. They are written into the answer's own headers when it goes out, not gathered in
+   * {@link #extraHeaders} first: that copy cost as much as the rate-limit decision.
+   */
+  void rateLimitHeaders(RateDecision decision) {
+    rateDecision = decision;
+  }
+
   /** Headers that go on the current answer whatever it turns out to be. */
   HttpHeaders extraHeaders() {
     if (extraHeaders == null) {
@@ -271,9 +285,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     ByteBuf content = Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8));
     DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
     HttpHeaders h = response.headers();
-    if (extraHeaders != null) {
-      h.add(extraHeaders);
-    }
+    addExtraHeaders(h);
     h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
     h.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
     connectionHeader(h);
@@ -287,9 +299,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
    */
   void writeHead(HttpResponse head) {
     HttpHeaders h = head.headers();
-    if (extraHeaders != null) {
-      h.add(extraHeaders);
-    }
+    addExtraHeaders(h);
     if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
       if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
         h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -301,6 +311,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     connectionHeader(h);
     headWritten = true;
     ctx.write(head, ctx.voidPromise());
+  }
+
+  private void addExtraHeaders(HttpHeaders h) {
+    if (rateDecision != null) {
+      RateLimitHeaders.add(h, rateDecision);
+    }
+    if (extraHeaders != null) {
+      h.add(extraHeaders);
+    }
   }
 
   private void connectionHeader(HttpHeaders h) {

@@ -261,7 +261,7 @@ final class LoopProxy {
       return;
     }
     RateDecision d = admission.decision();
-    RateLimitHeaders.add(c.extraHeaders(), d);
+    c.rateLimitHeaders(d);
     if (d.allowed()) {
       if (c.ended()) {
         // The client left while the decision was made in Redis: give the tokens back.
