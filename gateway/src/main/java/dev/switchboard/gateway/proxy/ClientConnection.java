@@ -64,7 +64,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private boolean headWritten;
   private boolean chunked;
   private boolean ended = true;
-  /** Headers decided before the answer (rate limits, retry-after), added to whatever it is. */
+  /** Headers decided before the answer (retry-after), added to whatever it is. */
   private HttpHeaders extraHeaders;
   /** The rate-limit decision whose headers go on the current answer, if limits apply. */
   private RateDecision rateDecision;
