@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a workload's arrivals into the list due at each tick of the send loop. It looks one
- * arrival ahead, so it knows it is exhausted in the same tick that hands out the last arrival.
+ * Turns a workload's arrivals into the list due each time the send loop wakes. It looks one
+ * arrival ahead, so it knows when to wake next, and that it is exhausted in the same wake-up that
+ * hands out the last arrival.
  */
 final class ArrivalSchedule {
   private final Workload workload;
@@ -34,6 +35,11 @@ final class ArrivalSchedule {
       next = workload.next();
     }
     return out;
+  }
+
+  /** The scheduled time of the next arrival, or -1 when every arrival has been handed out. */
+  long nextAtNanos() {
+    return next == null ? -1 : next.atNanos();
   }
 
   /** Whether every arrival has been handed out. */

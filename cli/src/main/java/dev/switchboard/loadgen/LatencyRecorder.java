@@ -13,6 +13,7 @@ import org.HdrHistogram.Histogram;
 final class LatencyRecorder {
   private final Map<String, Tally> tiers = new LinkedHashMap<>();
   private final Tally overall = new Tally();
+  private final Histogram sendLateness = new Histogram(3);
 
   /** @param tierNames tiers to report even if they get no traffic, in report order */
   LatencyRecorder(List<String> tierNames) {
@@ -21,7 +22,9 @@ final class LatencyRecorder {
     }
   }
 
-  synchronized void sent(String tier) {
+  /** A request sent {@code lateNanos} after its scheduled time. */
+  synchronized void sent(String tier, long lateNanos) {
+    sendLateness.recordValue(Math.max(0, lateNanos) / 1000);
     overall.sent++;
     tally(tier).sent++;
   }
@@ -54,8 +57,8 @@ final class LatencyRecorder {
     tiers.forEach((name, t) -> byTier.put(name, t.result(elapsedSeconds)));
     double achieved = windowSeconds > 0 ? overall.sent / windowSeconds : Double.NaN;
     return new LoadgenResult(
-        url, offeredRate, achieved, windowSeconds, elapsedSeconds, overall.result(elapsedSeconds),
-        byTier);
+        url, offeredRate, achieved, windowSeconds, elapsedSeconds, Percentiles.ofMicros(sendLateness),
+        overall.result(elapsedSeconds), byTier);
   }
 
   private Tally tally(String tier) {

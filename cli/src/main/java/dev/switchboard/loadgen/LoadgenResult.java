@@ -13,6 +13,8 @@ import java.util.Map;
  * @param achievedRate requests actually sent per second of the send window; NaN when it is 0
  * @param durationSeconds the send window: start to the last send (a late send stretches it)
  * @param elapsedSeconds start to the last response (or timeout)
+ * @param sendLatenessMs how long after its scheduled time each request was sent: the generator's
+ *     own error, which every latency includes (requests dropped by the generator are not counted)
  * @param overall all traffic
  * @param byTier each tier, in the mix's order
  */
@@ -22,6 +24,7 @@ public record LoadgenResult(
     double achievedRate,
     double durationSeconds,
     double elapsedSeconds,
+    Percentiles sendLatenessMs,
     TierResult overall,
     Map<String, TierResult> byTier) {
 

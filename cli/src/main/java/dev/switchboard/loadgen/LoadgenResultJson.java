@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * {@code offered_rate}, {@code achieved_rate}, {@code duration_s}, {@code elapsed_s}, {@code sent},
  * {@code ok}, {@code dropped_by_loadgen}, {@code errors} (by status or kind), {@code tokens},
  * {@code tokens_per_s}, {@code ttft_ms} and {@code latency_ms} ({@code p50, p95, p99, max}), and
- * {@code by_tier} with the same per-tier fields. A time nothing was measured for is null.
+ * {@code by_tier} with the same per-tier fields; {@code send_lateness_ms} (the same percentiles)
+ * once, for all traffic. A time nothing was measured for is null.
  */
 public final class LoadgenResultJson {
   private static final ObjectMapper JSON =
@@ -43,6 +44,7 @@ public final class LoadgenResultJson {
     number(root, "achieved_rate", r.achievedRate());
     number(root, "duration_s", r.durationSeconds());
     number(root, "elapsed_s", r.elapsedSeconds());
+    root.set("send_lateness_ms", percentiles(r.sendLatenessMs()));
     tier(root, r.overall());
     ObjectNode tiers = root.putObject("by_tier");
     r.byTier().forEach((name, t) -> tier(tiers.putObject(name), t));

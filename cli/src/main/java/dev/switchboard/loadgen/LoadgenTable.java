@@ -47,6 +47,16 @@ public final class LoadgenTable {
             rate(r.achievedRate()),
             r.durationSeconds(),
             r.elapsedSeconds()));
+    if (r.sendLatenessMs().count() > 0) {
+      // In microseconds: the generator's error should be far below the latencies it reports.
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "sent late by p50 %.0f µs, p99 %.0f µs, max %.0f µs after the schedule%n",
+              r.sendLatenessMs().p50() * 1000,
+              r.sendLatenessMs().p99() * 1000,
+              r.sendLatenessMs().max() * 1000));
+    }
     return out.toString();
   }
 

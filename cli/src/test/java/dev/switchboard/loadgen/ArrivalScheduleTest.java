@@ -37,7 +37,12 @@ class ArrivalScheduleTest {
     long tick = 0;
     while (!schedule.exhausted()) {
       tick += 1_000_000; // 1 ms ticks
-      for (Arrival a : schedule.due(tick)) {
+      long next = schedule.nextAtNanos();
+      List<Arrival> due = schedule.due(tick);
+      if (!due.isEmpty()) {
+        assertThat(due.get(0).atNanos()).as("the next arrival announced").isEqualTo(next);
+      }
+      for (Arrival a : due) {
         assertThat(a.atNanos()).isLessThanOrEqualTo(tick);
         assertThat(a.atNanos()).isGreaterThan(tick - 1_000_000);
         got.add(a);
@@ -55,6 +60,7 @@ class ArrivalScheduleTest {
     List<Arrival> burst = schedule.due(Long.MAX_VALUE);
     assertThat(burst).hasSize(50);
     assertThat(schedule.exhausted()).isTrue();
+    assertThat(schedule.nextAtNanos()).isEqualTo(-1);
     assertThat(schedule.due(Long.MAX_VALUE)).isEmpty();
   }
 

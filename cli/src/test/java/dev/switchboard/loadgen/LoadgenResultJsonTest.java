@@ -14,9 +14,9 @@ class LoadgenResultJsonTest {
 
   private static LoadgenResult sample() {
     LatencyRecorder rec = new LatencyRecorder(List.of("vip", "free"));
-    rec.sent("vip");
+    rec.sent("vip", 30_000);
     rec.ok("vip", 20_000_000, 80_000_000, 12);
-    rec.sent("free");
+    rec.sent("free", 10_000);
     rec.error("free", "429");
     rec.dropped("free");
     return rec.result("http://127.0.0.1:9", 20, 1.0, 1.5);
@@ -36,12 +36,13 @@ class LoadgenResultJsonTest {
     assertThat(root.get("dropped_by_loadgen").asLong()).isEqualTo(1);
     assertThat(root.get("errors").get("429").asLong()).isEqualTo(1);
     assertThat(root.get("tokens").asLong()).isEqualTo(12);
-    for (String f : new String[] {"ttft_ms", "latency_ms"}) {
+    for (String f : new String[] {"ttft_ms", "latency_ms", "send_lateness_ms"}) {
       for (String p : new String[] {"p50", "p95", "p99", "max"}) {
         assertThat(root.get(f).get(p).isNumber()).as(f + "." + p).isTrue();
       }
     }
     assertThat(root.get("latency_ms").get("p50").asDouble()).isBetween(79.0, 81.0);
+    assertThat(root.get("send_lateness_ms").get("max").asDouble()).isBetween(0.029, 0.031);
     JsonNode vip = root.get("by_tier").get("vip");
     assertThat(vip.get("ok").asLong()).isEqualTo(1);
     assertThat(vip.get("ttft_ms").get("p99").asDouble()).isBetween(19.0, 21.0);
