@@ -5,8 +5,13 @@
 #   1. maximum throughput, closed loop: wrk -t1 -c32 (after a warm-up, so the JIT has compiled),
 #      in rounds that take the targets in turn; each round also gives every target's throughput as
 #      a multiple of nginx's in that round, and the table shows the medians;
-#   2. latency at a fixed offered rate, open loop: switchboard loadgen --rate RATE (latency from the
-#      scheduled send time, so a stall cannot hide behind the client's own waiting);
+#   2. latency at a fixed offered rate, open loop, in rounds that take the targets in turn (medians
+#      of the rounds' percentiles). With h2load (Debian package nghttp2-client), the default when
+#      installed: OL_CLIENTS connections each sending RATE/OL_CLIENTS requests a second, latency
+#      from each request's send; h2load is C and light, so it disturbs the proxies least. Its
+#      timer wakes once a millisecond, so each connection's due requests go out together. With
+#      OL_TOOL=loadgen: switchboard loadgen --rate RATE, Poisson, latency from the scheduled send
+#      time, but a JVM of its own on the same cores (its late sends are in its JSON);
 #   3. the latency of one hop with nothing queued: wrk -t1 -c1 (one request at a time), in rounds
 #      that take the targets in turn (median of the rounds);
 #   4. the CPU time the proxy itself spent per request during the closed-loop rounds (from /proc:
@@ -15,6 +20,7 @@
 #
 # Usage: bench/scripts/gateway-vs-nginx.sh [OUT_DIR]
 #   env: DURATION=20 RATE=5000 WARMUP=15 TP_ROUNDS=4 TP_SECONDS=10 C1_ROUNDS=6 C1_SECONDS=8
+#        OL_TOOL=h2load|loadgen OL_ROUNDS=3 OL_CLIENTS=5 (open-loop rounds of DURATION seconds)
 # BASELINE="java -jar /path/other-switchboard.jar" adds a row for another build (e.g. before a
 # change), measured in the same run. FEATURES=1 adds a row for this build with every admission
 # feature on as well: rate limits per key and per tier on requests and tokens (never reached, so
@@ -32,6 +38,18 @@ tp_rounds="${TP_ROUNDS:-4}"
 tp_seconds="${TP_SECONDS:-10}"
 c1_rounds="${C1_ROUNDS:-6}"
 c1_seconds="${C1_SECONDS:-8}"
+ol_rounds="${OL_ROUNDS:-3}"
+ol_clients="${OL_CLIENTS:-5}"
+if [ -z "${OL_TOOL:-}" ]; then
+  if command -v h2load >/dev/null; then ol_tool=h2load; else ol_tool=loadgen; fi
+else
+  ol_tool="$OL_TOOL"
+fi
+case "$ol_tool" in
+  h2load) command -v h2load >/dev/null || { echo "OL_TOOL=h2load needs h2load: apt-get install -y nghttp2-client" >&2; exit 1; } ;;
+  loadgen) ;;
+  *) echo "OL_TOOL must be h2load or loadgen, was: $ol_tool" >&2; exit 1 ;;
+esac
 backend_port="${BACKEND_PORT:-18001}"
 proxy_port="${PROXY_PORT:-18002}"
 gateway_port="${GATEWAY_PORT:-18003}"
@@ -52,6 +70,8 @@ trap cleanup EXIT
 render() { sed -e "s|BACKEND_PORT|$backend_port|g; s|PROXY_PORT|$proxy_port|g; s|RUN_DIR|$run|g; s|WORKERS|$workers|g" "$1" > "$2"; }
 render "$here/static-backend.conf" "$run/backend.conf"
 render "$here/nginx-proxy.conf" "$run/proxy.conf"
+# h2load's request body: post.lua's.
+printf '%s' '{"model":"bench","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":16}' > "$run/body.json"
 nginx -c "$run/backend.conf" -p "$run" & pids+=($!); backend_pid=$!
 nginx -c "$run/proxy.conf" -p "$run" & pids+=($!); proxy_pid=$!
 
@@ -129,7 +149,11 @@ declare -A url=(
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "java: $($sb --version 2>/dev/null | head -n1); nginx workers: $workers"
   echo "closed loop: wrk -t1 -c32 after ${warmup}s warm-up, $tp_rounds rounds of ${tp_seconds}s per target, taken in turn (medians)"
-  echo "open loop: loadgen --rate $rate for ${duration}s"
+  if [ "$ol_tool" = h2load ]; then
+    echo "open loop: h2load, $ol_clients connections at $((rate / ol_clients)) req/s each ($rate req/s), $ol_rounds rounds of ${duration}s per target, taken in turn (medians)"
+  else
+    echo "open loop: loadgen --rate $rate, $ol_rounds rounds of ${duration}s per target, taken in turn (medians)"
+  fi
   echo "one at a time: wrk -t1 -c1, $c1_rounds rounds of ${c1_seconds}s per target, taken in turn (medians)"
 } | tee "$out/summary.txt"
 declare -A rps xnginx p50 p99 ok errors cpu
@@ -162,13 +186,46 @@ print(round(statistics.median(float(r[1]) for r in rounds)),
       round(statistics.median(float(r[2]) for r in rounds), 1))
 PY
 )
-  $sb loadgen --url "${url[$target]}" --model bench --rate "$rate" --duration "${duration}s" \
-    --prompt-tokens 8 --max-tokens 16 --key sk-bench --warmup 5s --json "$out/loadgen-$target.json" \
-    > "$out/loadgen-$target.txt" 2>&1
-  read -r p50[$target] p99[$target] ok[$target] errors[$target] < <(python3 - "$out/loadgen-$target.json" <<'PY'
+done
+
+# Open loop at a fixed rate, in rounds that take the targets in turn; one line per round:
+# "p50_ms p99_ms ok errors".
+open_loop_round() {
+  local target=$1 round=$2 base="$out/open-loop-$1-$2"
+  if [ "$ol_tool" = h2load ]; then
+    rm -f "$base.log"
+    h2load --h1 -c "$ol_clients" --rps $((rate / ol_clients)) -D "$duration" -d "$run/body.json" \
+      -H "Content-Type: application/json" -H "Authorization: Bearer sk-bench" --log-file="$base.log" \
+      "${url[$target]}/v1/chat/completions" > "$base.txt" 2>&1
+    python3 - "$base.log" <<'PY'
+import sys
+rows = [line.split("\t") for line in open(sys.argv[1])]
+ok = sorted(int(r[2]) for r in rows if r[1].startswith("2"))
+pct = lambda p: ok[min(len(ok) - 1, int(p * len(ok)))] / 1000 if ok else float("nan")
+print(pct(0.50), pct(0.99), len(ok), len(rows) - len(ok))
+PY
+  else
+    $sb loadgen --url "${url[$target]}" --model bench --rate "$rate" --duration "${duration}s" \
+      --prompt-tokens 8 --max-tokens 16 --key sk-bench --warmup 5s --json "$base.json" > "$base.txt" 2>&1
+    python3 - "$base.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 print(r["latency_ms"]["p50"], r["latency_ms"]["p99"], r["ok"], sum(r["errors"].values()))
+PY
+  fi
+}
+for target in $targets; do : > "$out/open-loop-$target.txt"; done
+for round in $(seq 1 "$ol_rounds"); do
+  for target in $targets; do
+    echo "$round $(open_loop_round "$target" "$round")" >> "$out/open-loop-$target.txt"
+  done
+done
+for target in $targets; do
+  read -r p50[$target] p99[$target] ok[$target] errors[$target] < <(python3 - "$out/open-loop-$target.txt" <<'PY'
+import statistics, sys
+rounds = [line.split() for line in open(sys.argv[1])]
+print(round(statistics.median(float(r[1]) for r in rounds), 3), round(statistics.median(float(r[2]) for r in rounds), 3),
+      sum(int(r[3]) for r in rounds), sum(int(r[4]) for r in rounds))
 PY
 )
 done

@@ -7,7 +7,9 @@ import dev.switchboard.sim.model.ModelListener;
 import dev.switchboard.sim.model.ReplicaModel;
 import dev.switchboard.sim.model.ReplicaModelSpec;
 import dev.switchboard.sim.model.SimRequest;
+import io.vertx.core.Timer;
 import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The simulator's replica model run on the system clock: virtual time is {@code System.nanoTime()}
@@ -16,11 +18,11 @@ import io.vertx.core.Vertx;
  *
  * <p>Everything happens on the event-loop thread that created the engine (the model is not
  * thread-safe), which also means the listener's callbacks may write straight to HTTP responses.
- * Vert.x timers have millisecond granularity, so events fire up to about a millisecond late; event
- * times themselves stay exact, so the lateness never accumulates.
+ * The timer is the event loop's own, set to the nanosecond; an event fires as late as the loop's
+ * wake-up (tens of microseconds) and event times themselves stay exact, so the lateness never
+ * accumulates.
  */
 final class RealTimeEngine {
-  private static final long NANOS_PER_MILLI = 1_000_000L;
 
   private final Vertx vertx;
   private final Thread loop;
@@ -28,7 +30,7 @@ final class RealTimeEngine {
   private final ManualClock clock;
   private final EventQueue events;
   private final ReplicaModel model;
-  private long timerId = -1;
+  private Timer timer;
   private long timerAt = Long.MAX_VALUE;
   private boolean stopped;
 
@@ -99,16 +101,22 @@ final class RealTimeEngine {
     if (next == Long.MAX_VALUE) {
       return;
     }
-    // Round up so the timer never fires before the event is due, and never ask for less than the
-    // timer's 1 ms resolution.
+    // The event loop's own timer, to the nanosecond: a millisecond timer would hold each step's
+    // tokens back by up to 1 ms (0.5 ms on average), which a live time to first token would carry
+    // and a simulated one would not. At least 1 ns, as the timer requires.
     long delayNanos = next - now();
-    long delayMillis = Math.max(1L, (delayNanos + NANOS_PER_MILLI - 1) / NANOS_PER_MILLI);
     timerAt = next;
-    timerId = vertx.setTimer(delayMillis, id -> onTimer());
+    Timer t = vertx.timer(Math.max(1L, delayNanos), TimeUnit.NANOSECONDS);
+    t.onSuccess(v -> {
+      if (timer == t) {
+        onTimer();
+      }
+    });
+    timer = t;
   }
 
   private void onTimer() {
-    timerId = -1;
+    timer = null;
     timerAt = Long.MAX_VALUE;
     if (stopped) {
       return;
@@ -118,10 +126,10 @@ final class RealTimeEngine {
   }
 
   private void cancelTimer() {
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
+    if (timer != null) {
+      timer.cancel();
     }
-    timerId = -1;
+    timer = null;
     timerAt = Long.MAX_VALUE;
   }
 
