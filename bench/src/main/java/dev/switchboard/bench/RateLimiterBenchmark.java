@@ -12,6 +12,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.local.SynchronizationStrategy;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -31,9 +32,10 @@ import org.openjdk.jmh.infra.ThreadParams;
 
 /**
  * Local rate-limit decisions per second: the full decision (key and tier, requests and tokens: four
- * buckets, all-or-nothing, with the numbers for the rate-limit headers), a decision with one
- * requests-per-minute limit, and the baseline of one bare Bucket4j {@code tryConsume} with
- * Bucket4j's default (lock-free) bucket.
+ * buckets, all-or-nothing, with the numbers for the rate-limit headers), the same with a tier of
+ * each thread's own (what the four buckets cost when no bucket is shared between threads), a
+ * decision with one requests-per-minute limit, and the baseline of one bare Bucket4j
+ * {@code tryConsume} with Bucket4j's default (lock-free) bucket.
  *
  * <p>Run with {@code -t 1} for one thread and {@code -t 2} for a gateway's two event loops: each
  * thread decides for keys of its own (as each event loop serves its own connections) while the
@@ -60,6 +62,9 @@ public class RateLimiterBenchmark {
    */
   private static final long TOKENS = 1;
 
+  /** Threads that get a tier of their own in {@link #decisionTierOfItsOwn}. */
+  private static final int MAX_THREADS = 64;
+
   private RateLimiter limiter;
   private RateLimiter requestsOnly;
   private Bucket bare;
@@ -69,7 +74,12 @@ public class RateLimiterBenchmark {
   @Setup
   public void setUp() {
     Quota huge = new Quota(HUGE, HUGE);
-    limiter = new RateLimiter(new RateLimits(huge, Map.of("vip", huge), Map.of()), new InMemoryBucketStore(Clock.system()));
+    Map<String, Quota> tiers = new HashMap<>();
+    tiers.put("vip", huge);
+    for (int t = 0; t < MAX_THREADS; t++) {
+      tiers.put(ownTier(t), huge);
+    }
+    limiter = new RateLimiter(new RateLimits(huge, tiers, Map.of()), new InMemoryBucketStore(Clock.system()));
     requestsOnly =
         new RateLimiter(new RateLimits(new Quota(HUGE, 0), Map.of(), Map.of()), new InMemoryBucketStore(Clock.system()));
     bare =
@@ -97,9 +107,14 @@ public class RateLimiterBenchmark {
   public static class Keys {
     final String[] keys = new String[16];
     long next;
+    String ownTier;
 
     @Setup
     public void setUp(ThreadParams thread) {
+      if (thread.getThreadIndex() >= MAX_THREADS) {
+        throw new IllegalStateException("at most " + MAX_THREADS + " threads");
+      }
+      ownTier = ownTier(thread.getThreadIndex());
       for (int k = 0; k < keys.length; k++) {
         keys[k] = String.format("%064x", thread.getThreadIndex() * keys.length + k);
       }
@@ -113,6 +128,15 @@ public class RateLimiterBenchmark {
   @Benchmark
   public Admission decision(Keys keys) {
     return admitted(limiter.acquireNow(keys.next(), "vip", TOKENS));
+  }
+
+  /**
+   * Four limits as in {@link #decision}, but each thread's keys in a tier of its own: no bucket is
+   * shared between threads, so this is what four buckets cost without contention.
+   */
+  @Benchmark
+  public Admission decisionTierOfItsOwn(Keys keys) {
+    return admitted(limiter.acquireNow(keys.next(), keys.ownTier, TOKENS));
   }
 
   /** The common setup: one requests-per-minute limit per key, one bucket. */
@@ -135,6 +159,10 @@ public class RateLimiterBenchmark {
   @Benchmark
   public ConsumptionProbe baselineBareBucketWithProbe() {
     return bare.tryConsumeAndReturnRemaining(1);
+  }
+
+  private static String ownTier(int thread) {
+    return "thread-" + thread;
   }
 
   private Admission admitted(Admission a) {
