@@ -70,8 +70,6 @@ trap cleanup EXIT
 render() { sed -e "s|BACKEND_PORT|$backend_port|g; s|PROXY_PORT|$proxy_port|g; s|RUN_DIR|$run|g; s|WORKERS|$workers|g" "$1" > "$2"; }
 render "$here/static-backend.conf" "$run/backend.conf"
 render "$here/nginx-proxy.conf" "$run/proxy.conf"
-# h2load's request body: post.lua's.
-printf '%s' '{"model":"bench","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":16}' > "$run/body.json"
 nginx -c "$run/backend.conf" -p "$run" & pids+=($!); backend_pid=$!
 nginx -c "$run/proxy.conf" -p "$run" & pids+=($!); proxy_pid=$!
 
@@ -194,7 +192,7 @@ open_loop_round() {
   local target=$1 round=$2 base="$out/open-loop-$1-$2"
   if [ "$ol_tool" = h2load ]; then
     rm -f "$base.log"
-    h2load --h1 -c "$ol_clients" --rps $((rate / ol_clients)) -D "$duration" -d "$run/body.json" \
+    h2load --h1 -c "$ol_clients" --rps $((rate / ol_clients)) -D "$duration" -d "$here/chat-request.json" \
       -H "Content-Type: application/json" -H "Authorization: Bearer sk-bench" --log-file="$base.log" \
       "${url[$target]}/v1/chat/completions" > "$base.txt" 2>&1
     python3 - "$base.log" <<'PY'

@@ -24,12 +24,11 @@ fi
 [ "${#stats[@]}" -gt 0 ] || { echo "no threads found for pid $pid ${name:+named $name}" >&2; exit 1; }
 sum() { cat "${stats[@]}" | awk '{run += $1; wait += $2; slices += $3} END {printf "%.0f %.0f %.0f\n", run, wait, slices}'; }
 
-body="$(mktemp)"; log="$(mktemp)"
-trap 'rm -f "$body" "$log"' EXIT
-# post.lua's request.
-printf '%s' '{"model":"bench","messages":[{"role":"user","content":"Say hello in one short sentence."}],"max_tokens":16}' > "$body"
+here="$(cd "$(dirname "$0")" && pwd)"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
 read -r run0 wait0 slices0 < <(sum)
-h2load --h1 -c "$clients" --rps $((rate / clients)) -D "$seconds" -d "$body" \
+h2load --h1 -c "$clients" --rps $((rate / clients)) -D "$seconds" -d "$here/chat-request.json" \
   -H "Content-Type: application/json" -H "Authorization: Bearer sk-bench" --log-file="$log" \
   "http://127.0.0.1:$port/v1/chat/completions" > /dev/null
 read -r run1 wait1 slices1 < <(sum)
