@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * One run on one Vert.x context: a timer set for the next arrival's time sends every arrival that
@@ -23,8 +24,14 @@ import java.util.concurrent.TimeUnit;
 final class LoadRun {
   private static final long PROGRESS_MILLIS = 250;
 
-  /** When the run started, stopped sending, and ended ({@link System#nanoTime}). */
+  /** When the run started, stopped sending, and ended (on the run's clock). */
   record Times(long startNanos, long sendEndNanos, long endNanos) {}
+
+  /** The send loop's wake-ups: the event loop's timer in a run, a recording one in tests. */
+  interface Timers {
+    /** Runs {@code task} on the run's thread after {@code delayNanos} (> 0); returns its cancel. */
+    Runnable after(long delayNanos, Runnable task);
+  }
 
   private final Vertx vertx;
   private final HttpClient client;
@@ -33,10 +40,12 @@ final class LoadRun {
   private final LoadgenConfig config;
   private final ChatRequest chat;
   private final LoadgenProgress progress;
+  private final Timers timers;
+  private final LongSupplier clock;
   private final CompletableFuture<Times> result = new CompletableFuture<>();
   private long startNanos;
   private long sendEndNanos;
-  private Timer sendTimer;
+  private Runnable cancelSend;
   private long progressTimer;
   private long outstanding;
   private long finished;
@@ -50,6 +59,21 @@ final class LoadRun {
       LoadgenConfig config,
       ChatRequest chat,
       LoadgenProgress progress) {
+    this(vertx, client, schedule, recorder, config, chat, progress, eventLoopTimers(vertx), System::nanoTime);
+  }
+
+  LoadRun(
+      Vertx vertx,
+      HttpClient client,
+      ArrivalSchedule schedule,
+      LatencyRecorder recorder,
+      LoadgenConfig config,
+      ChatRequest chat,
+      LoadgenProgress progress,
+      Timers timers,
+      LongSupplier clock) {
+    this.timers = timers;
+    this.clock = clock;
     this.vertx = vertx;
     this.client = client;
     this.schedule = schedule;
@@ -59,24 +83,34 @@ final class LoadRun {
     this.progress = progress;
   }
 
+  /** Netty's scheduler under Vert.x's {@code timer}: to the nanosecond, unlike {@code setTimer}. */
+  private static Timers eventLoopTimers(Vertx vertx) {
+    return (delayNanos, task) -> {
+      Timer timer = vertx.timer(delayNanos, TimeUnit.NANOSECONDS);
+      timer.onSuccess(v -> task.run());
+      return timer::cancel;
+    };
+  }
+
   /** Starts on {@code context}; completes when every request has its outcome. */
   CompletableFuture<Times> start(Context context) {
     context.runOnContext(v -> begin());
     return result;
   }
 
-  private void begin() {
-    startNanos = System.nanoTime();
+  /** Starts on the calling thread, which must be the run's. */
+  void begin() {
+    startNanos = clock.getAsLong();
     progressTimer = vertx.setPeriodic(PROGRESS_MILLIS, id -> progress.update(finished, outstanding));
     sendDue();
   }
 
   private void sendDue() {
-    sendTimer = null;
+    cancelSend = null;
     if (!sending) {
       return;
     }
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     try {
       for (Arrival a : schedule.due(now - startNanos)) {
         launch(a);
@@ -92,10 +126,8 @@ final class LoadRun {
       return;
     }
     // Sending took time: measure the wait from after it. At least 1 ns, as the timer requires.
-    long wait = startNanos + schedule.nextAtNanos() - System.nanoTime();
-    Timer timer = vertx.timer(Math.max(1, wait), TimeUnit.NANOSECONDS);
-    timer.onSuccess(v -> sendDue());
-    sendTimer = timer;
+    long wait = startNanos + schedule.nextAtNanos() - clock.getAsLong();
+    cancelSend = timers.after(Math.max(1, wait), this::sendDue);
   }
 
   private void launch(Arrival a) {
@@ -105,7 +137,7 @@ final class LoadRun {
       return;
     }
     long scheduled = startNanos + a.atNanos();
-    recorder.sent(a.tier(), System.nanoTime() - scheduled);
+    recorder.sent(a.tier(), clock.getAsLong() - scheduled);
     outstanding++;
     RequestOptions options =
         new RequestOptions()
@@ -136,13 +168,13 @@ final class LoadRun {
     }
     vertx.cancelTimer(progressTimer);
     progress.update(finished, 0);
-    result.complete(new Times(startNanos, sendEndNanos, System.nanoTime()));
+    result.complete(new Times(startNanos, sendEndNanos, clock.getAsLong()));
   }
 
   private void abort(RuntimeException e) {
     sending = false;
-    if (sendTimer != null) {
-      sendTimer.cancel();
+    if (cancelSend != null) {
+      cancelSend.run();
     }
     vertx.cancelTimer(progressTimer);
     result.completeExceptionally(e);

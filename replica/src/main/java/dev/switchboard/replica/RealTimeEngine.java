@@ -10,6 +10,7 @@ import dev.switchboard.sim.model.SimRequest;
 import io.vertx.core.Timer;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The simulator's replica model run on the system clock: virtual time is {@code System.nanoTime()}
@@ -19,18 +20,26 @@ import java.util.concurrent.TimeUnit;
  * <p>Everything happens on the event-loop thread that created the engine (the model is not
  * thread-safe), which also means the listener's callbacks may write straight to HTTP responses.
  * The timer is the event loop's own, set to the nanosecond; an event fires as late as the loop's
- * wake-up (tens of microseconds) and event times themselves stay exact, so the lateness never
- * accumulates.
+ * wake-up (about a tenth of a millisecond on the machine measured), and event times themselves
+ * stay exact, so the lateness never accumulates.
  */
 final class RealTimeEngine {
 
-  private final Vertx vertx;
+  /** The engine's wake-ups: the event loop's timer in a replica, a recording one in tests. */
+  interface Wakeups {
+    /** Runs {@code task} on the engine's thread after {@code delayNanos} (> 0); returns its cancel. */
+    Runnable after(long delayNanos, Runnable task);
+  }
+
+  private final Wakeups wakeups;
+  private final LongSupplier wall;
   private final Thread loop;
   private final long origin;
   private final ManualClock clock;
   private final EventQueue events;
   private final ReplicaModel model;
-  private Timer timer;
+  private Runnable cancelTimer;
+  private long timerGeneration;
   private long timerAt = Long.MAX_VALUE;
   private boolean stopped;
 
@@ -39,12 +48,19 @@ final class RealTimeEngine {
    * listener may read it to time its callbacks, but only this engine moves it.
    */
   RealTimeEngine(Vertx vertx, ManualClock clock, ReplicaModelSpec spec, double speed, ModelListener listener) {
+    this(clock, spec, speed, listener, eventLoopWakeups(vertx), System::nanoTime);
+  }
+
+  /** As above, with the wake-ups and the real time ({@link System#nanoTime}'s in a replica) given. */
+  RealTimeEngine(
+      ManualClock clock, ReplicaModelSpec spec, double speed, ModelListener listener, Wakeups wakeups, LongSupplier wall) {
     if (clock.nanoTime() != 0) {
       throw new IllegalArgumentException("the engine's clock must start at 0, was " + clock.nanoTime());
     }
-    this.vertx = vertx;
+    this.wakeups = wakeups;
+    this.wall = wall;
     this.loop = Thread.currentThread();
-    this.origin = System.nanoTime();
+    this.origin = wall.getAsLong();
     this.clock = clock;
     this.events = new EventQueue(clock);
     this.model = spec.create(events, speed, listener);
@@ -52,7 +68,20 @@ final class RealTimeEngine {
 
   /** Real time since start, in nanoseconds: the virtual time the model is brought up to. */
   long now() {
-    return System.nanoTime() - origin;
+    return wall.getAsLong() - origin;
+  }
+
+  /**
+   * The event loop's own timer (Netty's scheduler under Vert.x's {@code timer}), to the nanosecond:
+   * a millisecond timer ({@code setTimer}) would hold each step's tokens back by up to 1 ms, which a
+   * live time to first token would carry and a simulated one would not.
+   */
+  private static Wakeups eventLoopWakeups(Vertx vertx) {
+    return (delayNanos, task) -> {
+      Timer timer = vertx.timer(delayNanos, TimeUnit.NANOSECONDS);
+      timer.onSuccess(v -> task.run());
+      return timer::cancel;
+    };
   }
 
   /** Hands {@code request} to the model at the current real time. */
@@ -101,22 +130,23 @@ final class RealTimeEngine {
     if (next == Long.MAX_VALUE) {
       return;
     }
-    // The event loop's own timer, to the nanosecond: a millisecond timer would hold each step's
-    // tokens back by up to 1 ms (0.5 ms on average), which a live time to first token would carry
-    // and a simulated one would not. At least 1 ns, as the timer requires.
+    // Exactly when the event is due, at least 1 ns ahead as a timer requires.
     long delayNanos = next - now();
     timerAt = next;
-    Timer t = vertx.timer(Math.max(1L, delayNanos), TimeUnit.NANOSECONDS);
-    t.onSuccess(v -> {
-      if (timer == t) {
-        onTimer();
-      }
-    });
-    timer = t;
+    long generation = ++timerGeneration;
+    cancelTimer =
+        wakeups.after(
+            Math.max(1L, delayNanos),
+            () -> {
+              // A wake-up cancelled too late to stop it is ignored.
+              if (generation == timerGeneration) {
+                onTimer();
+              }
+            });
   }
 
   private void onTimer() {
-    timer = null;
+    cancelTimer = null;
     timerAt = Long.MAX_VALUE;
     if (stopped) {
       return;
@@ -126,10 +156,11 @@ final class RealTimeEngine {
   }
 
   private void cancelTimer() {
-    if (timer != null) {
-      timer.cancel();
+    if (cancelTimer != null) {
+      cancelTimer.run();
     }
-    timer = null;
+    cancelTimer = null;
+    timerGeneration++;
     timerAt = Long.MAX_VALUE;
   }
 

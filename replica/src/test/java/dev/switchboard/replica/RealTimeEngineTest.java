@@ -12,6 +12,8 @@ import dev.switchboard.sim.model.SimRequest;
 import dev.switchboard.sim.workload.Arrival;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -98,33 +100,67 @@ class RealTimeEngineTest {
     assertThat(done[1] - submitted[1]).as("wall-clock time").isGreaterThanOrEqualTo(40_000_000L);
   }
 
-  @Test
-  void eventsFireAtTheirOwnTimeNotOnAMillisecondTick() throws Exception {
-    Context context = vertx.getOrCreateContext();
-    ManualClock clock = new ManualClock();
-    int n = 20;
-    Completions listener = new Completions(clock, n);
-    long[] submittedWall = new long[1];
-    onContext(context, () -> {
-      RealTimeEngine engine = new RealTimeEngine(vertx, clock, new ServiceTimeSpec(n, 0, 0, 0), 1.0, listener);
-      submittedWall[0] = System.nanoTime();
-      for (int k = 0; k < n; k++) {
-        // Completions 3 ms apart, each 0.1 ms past a whole millisecond.
-        Arrival a = new Arrival(k, 0, 1, 1, 3_000_000L * (k + 1) + 100_000, "", "", Arrival.NO_HASHES);
-        engine.submit(new SimRequest(a, RequestInfo.UNKNOWN));
-      }
-      return null;
-    });
+  /** Runs the pending wake-up, which is then no longer pending. */
+  private static void fire(Runnable[] pending) {
+    Runnable task = pending[0];
+    pending[0] = null;
+    task.run();
+  }
 
-    assertThat(listener.latch.await(5, TimeUnit.SECONDS)).isTrue();
-    long[] late = new long[n];
-    for (int k = 0; k < n; k++) {
-      long[] done = listener.done.get((long) k);
-      late[k] = (done[1] - submittedWall[0]) - done[0];
-    }
-    java.util.Arrays.sort(late);
-    // A millisecond timer, rounding each wait up, would make every event 0.9 ms late here.
-    assertThat(late[n / 2]).as("median lateness, ns").isLessThan(400_000L);
+  @Test
+  void asksToWakeUpExactlyWhenTheNextEventIsDueNotOnAMillisecondTick() {
+    long[] wall = {5_000_000_000L};
+    List<Long> delays = new ArrayList<>();
+    Runnable[] pending = new Runnable[1];
+    RealTimeEngine.Wakeups wakeups =
+        (delayNanos, task) -> {
+          delays.add(delayNanos);
+          pending[0] = task;
+          return () -> pending[0] = null;
+        };
+    ManualClock clock = new ManualClock();
+    Completions listener = new Completions(clock, 2);
+    RealTimeEngine engine = new RealTimeEngine(clock, new ServiceTimeSpec(2, 0, 0, 0), 1.0, listener, wakeups, () -> wall[0]);
+
+    engine.submit(request(0, 3)); // due at 3.0 ms
+    wall[0] += 100_000; // 0.1 ms later
+    engine.submit(request(1, 5)); // due at 5.1 ms: the 3 ms one stays the next
+    assertThat(delays).as("one wake-up, for the first event, 3 ms after its submission").containsExactly(3_000_000L);
+
+    wall[0] += 2_900_000 + 40_000; // the wake-up comes 40 µs late, at 3.04 ms
+    fire(pending);
+    assertThat(listener.done).containsOnlyKeys(0L);
+    assertThat(listener.done.get(0L)[0]).as("the event's own virtual time").isEqualTo(3_000_000L);
+    // The next wait runs from now to the next event, to the nanosecond: 5.1 - 3.04 ms.
+    assertThat(delays).last().isEqualTo(2_060_000L);
+
+    wall[0] += 2_060_000;
+    fire(pending);
+    assertThat(listener.done.get(1L)[0]).isEqualTo(5_100_000L);
+    assertThat(pending[0]).as("nothing left to wake up for").isNull();
+  }
+
+  @Test
+  void aCancelledWakeUpThatRunsAnywayDoesNothing() {
+    long[] wall = {0};
+    List<Runnable> fired = new ArrayList<>();
+    RealTimeEngine.Wakeups wakeups =
+        (delayNanos, task) -> {
+          fired.add(task);
+          return () -> {}; // too late to cancel: the task will run
+        };
+    ManualClock clock = new ManualClock();
+    Completions listener = new Completions(clock, 2);
+    RealTimeEngine engine = new RealTimeEngine(clock, new ServiceTimeSpec(2, 0, 0, 0), 1.0, listener, wakeups, () -> wall[0]);
+    engine.submit(request(0, 10));
+    engine.submit(request(1, 2)); // earlier: the 10 ms wake-up is replaced
+    assertThat(fired).hasSize(2);
+
+    wall[0] = 10_000_000;
+    fired.get(0).run(); // the replaced wake-up runs after all
+    assertThat(listener.done).as("a stale wake-up steps nothing").isEmpty();
+    fired.get(1).run();
+    assertThat(listener.done).containsOnlyKeys(0L, 1L);
   }
 
   @Test
