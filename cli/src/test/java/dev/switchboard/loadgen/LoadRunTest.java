@@ -1,13 +1,11 @@
 package dev.switchboard.loadgen;
 
+import static dev.switchboard.loadgen.TestWorkloads.all;
+import static dev.switchboard.loadgen.TestWorkloads.poisson;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.switchboard.config.Node;
 import dev.switchboard.sim.workload.Arrival;
 import dev.switchboard.sim.workload.Workload;
-import dev.switchboard.sim.workload.WorkloadSpec;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -41,13 +39,6 @@ class LoadRunTest {
   static void stop() throws Exception {
     vertx.close().await(5, TimeUnit.SECONDS);
     silent.close();
-  }
-
-  private static Workload poisson(long requests) throws Exception {
-    String yaml =
-        "{type: poisson, rate_per_s: 1000, requests: " + requests + ", prompt_tokens: 1, output_tokens: 1}";
-    return WorkloadSpec.parse(new Node(new ObjectMapper(new YAMLFactory()).readTree(yaml), "workload"))
-        .create(3, Double.NaN);
   }
 
   /** A run driven by hand: each wake-up it asks for is recorded, and fired when the test says. */
@@ -90,18 +81,10 @@ class LoadRunTest {
     }
   }
 
-  private static List<Arrival> all(Workload w) {
-    List<Arrival> out = new ArrayList<>();
-    for (Arrival a = w.next(); a != null; a = w.next()) {
-      out.add(a);
-    }
-    return out;
-  }
-
   @Test
   void wakesUpAtEachArrivalsOwnTimeNotOnATick() throws Exception {
-    List<Arrival> arrivals = all(poisson(50));
-    Driven d = new Driven(poisson(50));
+    List<Arrival> arrivals = all(poisson(50, 3));
+    Driven d = new Driven(poisson(50, 3));
     d.run.begin();
     int next = (int) d.handled(); // arrivals due at the very start went out at once
     while (d.pending != null) {
@@ -119,8 +102,8 @@ class LoadRunTest {
 
   @Test
   void aLateWakeUpSendsEverythingDueAndWaitsFromThenForTheRest() throws Exception {
-    List<Arrival> arrivals = all(poisson(200));
-    Driven d = new Driven(poisson(200));
+    List<Arrival> arrivals = all(poisson(200, 3));
+    Driven d = new Driven(poisson(200, 3));
     d.run.begin();
     long late = 2_500_000; // each wake-up 2.5 ms late: several arrivals (1/ms) come due meanwhile
     int wakeUps = 0;

@@ -1,5 +1,6 @@
 package dev.switchboard.loadgen;
 
+import static dev.switchboard.loadgen.TestWorkloads.all;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -9,12 +10,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Node;
 import dev.switchboard.sim.workload.Arrival;
-import dev.switchboard.sim.workload.Workload;
 import dev.switchboard.sim.workload.WorkloadSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,14 +40,6 @@ class LoadgenWorkloadTest {
     return new LoadgenWorkload.Options(
         file, rate, requests, null, null, null, mix == null ? null : TierShares.parse(mix),
         keyTiers, null, null, null);
-  }
-
-  private static List<Arrival> all(Workload w) {
-    List<Arrival> out = new ArrayList<>();
-    for (Arrival a = w.next(); a != null; a = w.next()) {
-      out.add(a);
-    }
-    return out;
   }
 
   @Test
