@@ -71,6 +71,7 @@ class GatewayWithReplicasTest {
     h.start(GatewayHarness.config("llm-aware", "health: {scrape_interval_ms: 50, probe_timeout_ms: 5000}", startReplicas(1.0, 1.0)));
     // A long request keeps one replica busy; its scraped report must show it running.
     String longRequest = "{\"model\":\"m\",\"prompt\":\"x\",\"max_tokens\":400}";
+    ReplicaPool pool = h.gateway.router().poolFor("m");
     var pending = new ArrayList<java.util.concurrent.CompletableFuture<HttpResponse<String>>>();
     for (int i = 0; i < 2; i++) {
       pending.add(
@@ -81,8 +82,13 @@ class GatewayWithReplicasTest {
                   .POST(java.net.http.HttpRequest.BodyPublishers.ofString(longRequest))
                   .build(),
               HttpResponse.BodyHandlers.ofString()));
+      // One at a time: two picks at the same instant on the gateway's two event loops could both
+      // see nothing in flight and tie at random, which is not what this test is about.
+      long sent = i + 1;
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> pool.replicas().stream().mapToLong(u -> u.replica().dispatchedTotal()).sum() == sent);
     }
-    ReplicaPool pool = h.gateway.router().poolFor("m");
     Awaitility.await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> pool.replicas().stream().mapToInt(u -> u.replica().load().running()).sum() == 2);
