@@ -38,7 +38,10 @@ public final class LoadGenerator {
     Vertx vertx = Vertx.vertx();
     try {
       HttpClient client = vertx.createHttpClient(clientOptions(), poolOptions());
-      LoadRun run = new LoadRun(vertx, client, schedule, recorder, config, chat, progress);
+      LoadRun run =
+          new LoadRun(
+              vertx, client, schedule, recorder, config, chat, progress, LoadRun.eventLoopTimers(vertx),
+              System::nanoTime);
       LoadRun.Times times = await(run.start(vertx.getOrCreateContext()));
       double window = (times.sendEndNanos() - times.startNanos()) / 1e9;
       double elapsed = (times.endNanos() - times.startNanos()) / 1e9;

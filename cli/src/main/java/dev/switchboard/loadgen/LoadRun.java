@@ -51,17 +51,11 @@ final class LoadRun {
   private long finished;
   private boolean sending = true;
 
-  LoadRun(
-      Vertx vertx,
-      HttpClient client,
-      ArrivalSchedule schedule,
-      LatencyRecorder recorder,
-      LoadgenConfig config,
-      ChatRequest chat,
-      LoadgenProgress progress) {
-    this(vertx, client, schedule, recorder, config, chat, progress, eventLoopTimers(vertx), System::nanoTime);
-  }
-
+  /**
+   * @param timers the send loop's wake-ups ({@link #eventLoopTimers} in a real run)
+   * @param clock the send loop's clock; a real run's is {@code System::nanoTime}, which its
+   *     requests time themselves with
+   */
   LoadRun(
       Vertx vertx,
       HttpClient client,
@@ -84,7 +78,7 @@ final class LoadRun {
   }
 
   /** Netty's scheduler under Vert.x's {@code timer}: to the nanosecond, unlike {@code setTimer}. */
-  private static Timers eventLoopTimers(Vertx vertx) {
+  static Timers eventLoopTimers(Vertx vertx) {
     return (delayNanos, task) -> {
       Timer timer = vertx.timer(delayNanos, TimeUnit.NANOSECONDS);
       timer.onSuccess(v -> task.run());
