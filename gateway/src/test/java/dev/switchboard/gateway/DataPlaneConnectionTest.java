@@ -190,30 +190,46 @@ class DataPlaneConnectionTest {
     }
   }
 
+  /**
+   * A bare HTTP/1.1 server that reads each request and answers it with {@code answer}'s bytes as
+   * they are (a health probe with 200), then closes the connection. Closed with the test's server
+   * socket.
+   */
+  private static ServerSocket rawReplica(String answer) throws IOException {
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread accept = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (Socket s = server.accept()) {
+          BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+          String requestLine = in.readLine();
+          int length = 0;
+          for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+              length = Integer.parseInt(line.substring(15).trim());
+            }
+          }
+          in.skip(length);
+          // Health probes pass, so the replica stays in rotation whatever its answers are.
+          String reply =
+              requestLine != null && requestLine.startsWith("GET /health")
+                  ? "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                  : answer;
+          s.getOutputStream().write(reply.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException closed) {
+          // the test is over
+        }
+      }
+    });
+    accept.setDaemon(true);
+    accept.start();
+    return server;
+  }
+
   @Test
   void anAnswerThatEndsByClosingTheConnectionReachesTheClientWhole() throws Exception {
     String answer = "{\"id\":\"x\",\"choices\":[]}".repeat(50);
-    // A bare HTTP/1.1 server whose answers have no length: they end when it closes the connection.
-    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread accept = new Thread(() -> {
-        while (!server.isClosed()) {
-          try (Socket s = server.accept()) {
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            int length = 0;
-            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-              if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-              }
-            }
-            in.skip(length);
-            s.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + answer).getBytes(StandardCharsets.UTF_8));
-          } catch (IOException closed) {
-            // the test is over
-          }
-        }
-      });
-      accept.setDaemon(true);
-      accept.start();
+    // Answers without a length: they end when the replica closes the connection.
+    try (ServerSocket server = rawReplica("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n" + answer)) {
       h.start(GatewayHarness.config("round-robin", "", server.getLocalPort()));
       for (int i = 0; i < 3; i++) {
         HttpResponse<String> r = h.post("/v1/chat/completions", CHAT, "sk-good");
@@ -221,6 +237,29 @@ class DataPlaneConnectionTest {
         assertThat(r.body()).isEqualTo(answer);
       }
     }
+  }
+
+  @Test
+  void aMalformedAnswerFromAReplicaGets502NamingWhatWasWrong() throws Exception {
+    try (ServerSocket server = rawReplica("HTTP/1.1 200 OK\r\nContent-Length: 12x\r\n\r\n{}")) {
+      h.start(GatewayHarness.config("round-robin", "retries: {max_attempts: 1}", server.getLocalPort()));
+      HttpResponse<String> r = h.post("/v1/chat/completions", CHAT, "sk-good");
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(r.body()).contains("malformed response from the replica: bad content-length `12x`");
+    }
+  }
+
+  @Test
+  void aHeadRequestGetsItsAnswersHeadWithoutTheBody() throws Exception {
+    h.start(GatewayHarness.config("round-robin", "", echoReplica()));
+    String answer =
+        exchange(
+            "HEAD /v1/models HTTP/1.1\r\nHost: gw\r\n\r\n"
+                + post(CHAT, "HTTP/1.1", "Connection: close\r\n"));
+    assertThat(answer).startsWith("HTTP/1.1 405").containsIgnoringCase("content-length:");
+    // The body would have started right after the head; the next answer follows instead.
+    String afterHead = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+    assertThat(afterHead).startsWith("HTTP/1.1 200").endsWith(CHAT);
   }
 
   @Test

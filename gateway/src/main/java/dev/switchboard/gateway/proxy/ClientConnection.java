@@ -4,20 +4,18 @@ import dev.switchboard.core.ratelimit.RateDecision;
 import dev.switchboard.gateway.auth.ApiKey;
 import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -25,6 +23,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Map;
 
 /**
  * One client's connection to the data plane: reads its requests one at a time (bodies bounded),
@@ -46,6 +45,11 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   }
 
   private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
+
+  private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CRLF = {'\r', '\n'};
+  /** Body pieces up to this size are copied behind what is waiting to be written. */
+  private static final int COPY_MAX_BYTES = 2048;
 
   /** Pipelined messages held behind an unfinished answer; more closes the connection. */
   private static final int MAX_PIPELINED = 64;
@@ -70,6 +74,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private RateDecision rateDecision;
   private Exchange exchange;
   private boolean draining;
+  /** The relayed answer's head and small pieces, gathered to go out in one write at the next flush. */
+  private ByteBuf unsent;
 
   ClientConnection(LoopProxy proxy, int maxBodyBytes) {
     this.proxy = proxy;
@@ -162,13 +168,12 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       return;
     }
     state = State.READING;
-    body = ctx.alloc().buffer(declared >= 0 ? (int) declared : 1024);
+    // On the heap: its fields are parsed from its array, and the upstream request copies it anyway.
+    body = ctx.alloc().heapBuffer(declared >= 0 ? (int) declared : 1024);
     if (HttpUtil.is100ContinueExpected(req)) {
       // Only now, after the key and the declared size passed: a refused client never sends its body.
       req.headers().remove(HttpHeaderNames.EXPECT);
-      ctx.writeAndFlush(
-          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER),
-          ctx.voidPromise());
+      ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
     }
   }
 
@@ -220,6 +225,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         OpenAiError.TOO_LARGE, "The request body is larger than the limit of " + maxBodyBytes + " bytes.", null);
   }
 
+  private void releaseUnsent() {
+    if (unsent != null) {
+      unsent.release();
+      unsent = null;
+    }
+  }
+
   private void releaseBody() {
     if (body != null) {
       body.release();
@@ -251,6 +263,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     return extraHeaders;
   }
 
+  ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
   /** The relayed answer goes chunked, so it can still end with a piece of our own. */
   boolean chunked() {
     return chunked;
@@ -270,7 +286,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (headWritten || ended()) {
       return;
     }
-    send(HttpResponseStatus.valueOf(error.status()), error.json(message, param));
+    send(error.status(), error.json(message, param));
   }
 
   /** Answers with a JSON body. */
@@ -278,84 +294,140 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (headWritten || ended()) {
       return;
     }
-    send(HttpResponseStatus.valueOf(status), json);
+    send(status, json);
   }
 
-  private void send(HttpResponseStatus status, String json) {
-    ByteBuf content = Unpooled.wrappedBuffer(json.getBytes(StandardCharsets.UTF_8));
-    DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
-    HttpHeaders h = response.headers();
-    addExtraHeaders(h);
-    h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-    h.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
-    connectionHeader(h);
+  private void send(int status, String json) {
+    byte[] content = json.getBytes(StandardCharsets.UTF_8);
+    ByteBuf out = ctx.alloc().buffer(256 + content.length);
+    Http1.statusLine(out, status);
+    writeExtraHeaders(out);
+    Http1.header(out, HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+    Http1.header(out, HttpHeaderNames.CONTENT_LENGTH, content.length);
+    connectionHeader(out);
+    Http1.endOfHead(out);
+    if (request == null || !HttpMethod.HEAD.equals(request.method())) {
+      out.writeBytes(content);
+    }
     headWritten = true;
-    end(response);
+    end(out);
   }
 
   /**
-   * Writes the head of a relayed answer (not flushed). A body without a length goes chunked to an
-   * HTTP/1.1 client, and to close to an HTTP/1.0 one.
+   * Writes the head of a relayed answer (not flushed). A body of known length passes as it is; one
+   * without goes chunked to an HTTP/1.1 client, and to the close to an HTTP/1.0 one.
    */
-  void writeHead(HttpResponse head) {
-    HttpHeaders h = head.headers();
-    addExtraHeaders(h);
-    if (!h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+  void writeHead(ReplicaResponse head) {
+    ByteBuf out = ctx.alloc().buffer(512);
+    Http1.statusLine(out, head);
+    head.writeHeaders(out);
+    writeExtraHeaders(out);
+    if (head.contentLength() >= 0) {
+      Http1.header(out, HttpHeaderNames.CONTENT_LENGTH, head.contentLength());
+    } else if (head.hasBody()) {
       if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-        h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        Http1.header(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         chunked = true;
       } else {
         keepAlive = false;
       }
     }
-    connectionHeader(h);
+    connectionHeader(out);
+    Http1.endOfHead(out);
     headWritten = true;
-    ctx.write(head, ctx.voidPromise());
+    unsent = out;
   }
 
-  private void addExtraHeaders(HttpHeaders h) {
+  private void writeExtraHeaders(ByteBuf out) {
     if (rateDecision != null) {
-      RateLimitHeaders.add(h, rateDecision);
+      RateLimitHeaders.forEach(rateDecision, (name, value) -> Http1.header(out, name, value));
     }
     if (extraHeaders != null) {
-      h.add(extraHeaders);
+      for (Map.Entry<String, String> e : extraHeaders) {
+        Http1.header(out, e.getKey(), e.getValue());
+      }
     }
   }
 
-  private void connectionHeader(HttpHeaders h) {
+  private void connectionHeader(ByteBuf out) {
     if (!keepAlive) {
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      Http1.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     } else if (!request.protocolVersion().isKeepAliveDefault()) {
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      Http1.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
   }
 
-  /** Writes a piece of a relayed body (not flushed); a {@link LastHttpContent} ends the answer. */
-  void writeContent(HttpContent content) {
-    if (content instanceof LastHttpContent) {
-      end(content);
+  /**
+   * Writes a piece of a relayed body (not flushed); owns {@code piece}. A small piece is copied in
+   * behind the head or the pieces before it, so that a short answer leaves in one buffer rather
+   * than three or more, each a write of its own.
+   */
+  void writeBody(ByteBuf piece) {
+    int n = piece.readableBytes();
+    if (n <= COPY_MAX_BYTES) {
+      ByteBuf out = unsent != null ? unsent : (unsent = ctx.alloc().buffer(n + 16));
+      if (chunked) {
+        Http1.chunkStart(out, n);
+      }
+      out.writeBytes(piece);
+      piece.release();
+      if (chunked) {
+        Http1.chunkEnd(out);
+      }
+      return;
+    }
+    writeUnsent();
+    if (chunked) {
+      ByteBuf start = ctx.alloc().buffer(10);
+      Http1.chunkStart(start, n);
+      ctx.write(start, ctx.voidPromise());
+      ctx.write(piece, ctx.voidPromise());
+      ctx.write(Unpooled.wrappedBuffer(CRLF), ctx.voidPromise());
     } else {
-      ctx.write(content, ctx.voidPromise());
+      ctx.write(piece, ctx.voidPromise());
     }
   }
 
-  /** Ends a relayed body with a last piece. */
+  private void writeUnsent() {
+    if (unsent != null) {
+      ctx.write(unsent, ctx.voidPromise());
+      unsent = null;
+    }
+  }
+
+  /** Ends a relayed body. */
+  void endBody() {
+    ByteBuf out = unsent;
+    unsent = null;
+    if (chunked) {
+      if (out == null) {
+        out = ctx.alloc().buffer(5);
+      }
+      Http1.lastChunk(out);
+    }
+    end(out != null ? out : Unpooled.EMPTY_BUFFER);
+  }
+
+  /** Ends a relayed body with a last piece of the gateway's own. */
   void endWith(ByteBuf last) {
-    end(new DefaultLastHttpContent(last));
+    writeBody(last);
+    endBody();
   }
 
   void flush() {
+    writeUnsent();
     ctx.flush();
   }
 
   /** Cuts the answer short: the connection closes, so the client sees a truncated body. */
   void abort() {
+    releaseUnsent();
     ended = true;
     exchange = null;
     ctx.close();
   }
 
-  private void end(Object last) {
+  private void end(ByteBuf last) {
     ended = true;
     exchange = null;
     if (keepAlive) {
@@ -401,6 +473,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     proxy.closed(this);
     releaseBody();
+    releaseUnsent();
     if (pipelined != null) {
       pipelined.forEach(ReferenceCountUtil::release);
       pipelined.clear();

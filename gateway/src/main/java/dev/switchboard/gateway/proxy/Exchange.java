@@ -12,19 +12,14 @@ import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 
@@ -41,6 +36,9 @@ import java.util.concurrent.TimeoutException;
  */
 final class Exchange
     implements PoolAdmission.Waiter, TimeoutSweeper.Watched, UpstreamConnection.Listener, UpstreamPool.Callback {
+  /** Request bodies up to this size are copied in behind the head, to be written together. */
+  private static final int COPY_MAX_BYTES = 16 * 1024;
+
   private final LoopProxy proxy;
   private final ClientConnection client;
   private final HttpRequest request;
@@ -65,7 +63,7 @@ final class Exchange
   private boolean connecting;
   private UpstreamConnection connection;
   /** The replica's answer head, held until its first byte of body so a failure before can still retry. */
-  private HttpResponse head;
+  private ReplicaResponse head;
   private boolean bodyStarted;
   private boolean sse;
   /** Set by the timeout sweeper. */
@@ -78,7 +76,6 @@ final class Exchange
   /** Answered, or the client left: nothing more to do but let go of what is held. */
   private boolean over;
   private boolean released;
-  private boolean headersStripped;
 
   Exchange(
       LoopProxy proxy, ClientConnection client, HttpRequest request, ByteBuf body, RequestFields fields,
@@ -171,7 +168,14 @@ final class Exchange
       return;
     }
     connection = c;
-    c.send(this, upstreamRequest(), body.retainedDuplicate());
+    ByteBuf head = upstreamHead();
+    if (body.readableBytes() <= COPY_MAX_BYTES) {
+      // A usual request goes out as one buffer: the body copied in behind the head.
+      head.writeBytes(body, body.readerIndex(), body.readableBytes());
+      c.send(this, head, null);
+    } else {
+      c.send(this, head, body.retainedDuplicate());
+    }
   }
 
   @Override
@@ -183,23 +187,28 @@ final class Exchange
   }
 
   /**
-   * The request for the current try: the client's headers, stripped once of those not forwarded and
-   * shared by every try (the encoder only reads them), with this replica as the host.
+   * The head of the request for the current try, ready for the wire: the client's headers less
+   * those not forwarded, with this replica as the host and the body's length.
    */
-  private HttpRequest upstreamRequest() {
-    HttpHeaders headers = request.headers();
-    if (!headersStripped) {
-      headersStripped = true;
-      LoopProxy.removeHeaders(headers, LoopProxy::notForwarded);
-      headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+  private ByteBuf upstreamHead() {
+    ByteBuf out = client.alloc().directBuffer(512 + Math.min(body.readableBytes(), COPY_MAX_BYTES));
+    Http1.requestLine(out, HttpMethod.POST.asciiName(), request.uri());
+    Http1.header(out, HttpHeaderNames.HOST, upstream.hostHeader());
+    Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence();
+    while (it.hasNext()) {
+      Map.Entry<CharSequence, CharSequence> h = it.next();
+      if (!LoopProxy.notForwarded(h.getKey())) {
+        Http1.header(out, h.getKey(), h.getValue());
+      }
     }
-    headers.set(HttpHeaderNames.HOST, upstream.hostHeader());
-    return new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, request.uri(), headers);
+    Http1.header(out, HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    Http1.endOfHead(out);
+    return out;
   }
 
   @Override
-  public void onHead(UpstreamConnection c, HttpResponse response) {
-    int status = response.status().code();
+  public void onHead(UpstreamConnection c, ReplicaResponse response) {
+    int status = response.status();
     if (status >= 500 && attempts < proxy.config.retries().maxAttempts() && proxy.retryBudget.tryRetry()) {
       // Nothing has reached the client yet: drop this answer and try elsewhere.
       c.abandon();
@@ -211,50 +220,55 @@ final class Exchange
       return;
     }
     lastActivity = System.nanoTime();
-    HttpHeaders h = response.headers();
-    // The replica's headers go on as they are, less the hop-by-hop ones.
-    LoopProxy.removeHeaders(h, LoopProxy::hopByHop);
-    String type = h.get(HttpHeaderNames.CONTENT_TYPE);
-    sse = type != null && type.startsWith("text/event-stream");
-    head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, response.status(), h);
+    sse = response.eventStream();
+    head = response;
   }
 
   @Override
-  public void onContent(HttpContent content) {
+  public void onBody(ByteBuf piece) {
     lastActivity = System.nanoTime();
-    boolean last = content instanceof LastHttpContent;
+    startBody();
+    if (usage != null) {
+      usage.accept(piece);
+    }
+    if (over) {
+      piece.release();
+      return;
+    }
+    client.writeBody(piece);
+    if (!client.isWritable()) {
+      connection.setReading(false);
+    }
+  }
+
+  @Override
+  public void onEnd() {
+    startBody();
+    connection = null;
+    boolean ok = head.status() < 500;
+    endTry(ok);
+    settleFromUsage();
+    if (ok) {
+      pool.outcomes().onSuccess(upstream);
+    } else {
+      pool.outcomes().onFailure(upstream);
+    }
+    if (over) {
+      return;
+    }
+    over = true;
+    release();
+    client.endBody();
+  }
+
+  /** The answer's first byte of body, or its end: the head goes to the client now. */
+  private void startBody() {
     if (!bodyStarted) {
       bodyStarted = true;
       replica.onFirstByte(stamp);
       if (!over) {
         client.writeHead(head);
       }
-    }
-    if (usage != null) {
-      usage.accept(content.content());
-    }
-    if (last) {
-      connection = null;
-      boolean ok = head.status().code() < 500;
-      endTry(ok);
-      settleFromUsage();
-      if (ok) {
-        pool.outcomes().onSuccess(upstream);
-      } else {
-        pool.outcomes().onFailure(upstream);
-      }
-    }
-    if (over) {
-      content.release();
-      return;
-    }
-    if (last) {
-      over = true;
-      release();
-    }
-    client.writeContent(content);
-    if (!last && !client.isWritable()) {
-      connection.setReading(false);
     }
   }
 

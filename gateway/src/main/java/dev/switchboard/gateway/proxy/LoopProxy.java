@@ -18,22 +18,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.AsciiString;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Predicate;
 
 /**
  * The data plane of one event loop: everything a request meets before and around its exchange with
@@ -220,7 +215,9 @@ final class LoopProxy {
   void route(ClientConnection c, HttpRequest req, ApiKey key, ByteBuf body) {
     RequestFields fields;
     try {
-      fields = RequestFields.parse(ByteBufUtil.getBytes(body));
+      fields = body.hasArray()
+          ? RequestFields.parse(body.array(), body.arrayOffset() + body.readerIndex(), body.readableBytes())
+          : RequestFields.parse(ByteBufUtil.getBytes(body));
     } catch (RequestFields.BadRequest e) {
       body.release();
       c.sendError(OpenAiError.INVALID_JSON, e.getMessage(), e.param());
@@ -385,23 +382,6 @@ final class LoopProxy {
         return AsciiString.contentEqualsIgnoreCase(name, "content-length");
       default:
         return hopByHop(name);
-    }
-  }
-
-  /** Removes the headers whose names {@code which} accepts, without allocating when there are none. */
-  static void removeHeaders(HttpHeaders headers, Predicate<CharSequence> which) {
-    // Names found first, then removed: the headers' iterator cannot remove.
-    List<CharSequence> found = null;
-    Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
-    while (it.hasNext()) {
-      CharSequence name = it.next().getKey();
-      if (which.test(name)) {
-        found = found == null ? new ArrayList<>(4) : found;
-        found.add(name);
-      }
-    }
-    if (found != null) {
-      found.forEach(headers::remove);
     }
   }
 }

@@ -34,12 +34,17 @@ public record RequestFields(String model, boolean stream, int maxTokens, String 
   }
 
   public static RequestFields parse(byte[] body) throws BadRequest {
+    return parse(body, 0, body.length);
+  }
+
+  /** Reads the fields from {@code length} bytes of {@code body} at {@code offset}. */
+  public static RequestFields parse(byte[] body, int offset, int length) throws BadRequest {
     String model = null;
     boolean stream = false;
     int maxTokens = 0;
     String user = null;
     int priority = 0;
-    try (JsonParser p = JSON.createParser(body)) {
+    try (JsonParser p = JSON.createParser(body, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new BadRequest("The request body must be a JSON object.", null);
       }

@@ -4,49 +4,41 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 
 /**
- * One keep-alive connection to a replica, carrying one exchange at a time. It hands the response to
- * its current {@link Listener} as it arrives and, once the response is complete, goes back to its
- * {@link UpstreamPool} (or closes, if the replica asked to). An exchange that gives up on a response
+ * One keep-alive connection to a replica, carrying one exchange at a time. It writes the request's
+ * bytes as given, reads the answer with a {@link ReplicaResponseParser} and hands it to its current
+ * {@link Listener} as it arrives; once the answer is complete it goes back to its
+ * {@link UpstreamPool} (or closes, if the replica asked to). An exchange that gives up on an answer
  * closes the connection rather than read the rest of it.
  *
  * <p>Used only from its event loop.
  */
-final class UpstreamConnection extends ChannelInboundHandlerAdapter {
-  /** Receives one response. Every call comes on the connection's event loop. */
+final class UpstreamConnection extends ChannelInboundHandlerAdapter implements ReplicaResponseParser.Handler {
+  /** Receives one answer. Every call comes on the connection's event loop. */
   interface Listener {
     /** The status line and headers. */
-    void onHead(UpstreamConnection connection, HttpResponse head);
+    void onHead(UpstreamConnection connection, ReplicaResponse head);
 
-    /**
-     * A piece of the body; the listener owns {@code content} and must release or pass it on. After
-     * a {@link LastHttpContent} the connection is no longer the listener's.
-     */
-    void onContent(HttpContent content);
+    /** A piece of the body, never empty; the listener owns it and must release or pass it on. */
+    void onBody(ByteBuf piece);
+
+    /** The answer is complete; the connection is no longer the listener's. */
+    void onEnd();
 
     /** Everything read for now has been handed over: a good moment to flush. */
     void onReadComplete();
 
-    /** The connection failed or closed before the response was complete. */
+    /** The connection failed or closed before the answer was complete. */
     void onFailure(Throwable cause);
   }
 
   private final UpstreamPool pool;
+  private final ReplicaResponseParser parser = new ReplicaResponseParser(this);
   private Channel channel;
   private Listener listener;
   private boolean keepAlive;
-  /** An interim (1xx) answer was read; its end marker comes next. */
-  private boolean interim;
   private Throwable failure;
   /** When it went back to the pool, for closing connections idle too long. */
   long idleSince;
@@ -64,14 +56,20 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * Sends a request whose response goes to {@code listener}. {@code body}'s reference passes to the
+   * Sends a request, its head and body as bytes ready for the wire (the body null when the head
+   * holds it too), whose answer goes to {@code listener}. The buffers' references pass to the
    * connection.
    */
-  void send(Listener listener, HttpRequest head, ByteBuf body) {
+  void send(Listener listener, ByteBuf head, ByteBuf body) {
     this.listener = listener;
     this.keepAlive = true;
-    channel.write(head, channel.voidPromise());
-    channel.writeAndFlush(new DefaultLastHttpContent(body), channel.voidPromise());
+    parser.expectAnswer();
+    if (body == null) {
+      channel.writeAndFlush(head, channel.voidPromise());
+    } else {
+      channel.write(head, channel.voidPromise());
+      channel.writeAndFlush(body, channel.voidPromise());
+    }
   }
 
   /** Stops reading (back-pressure from a slow client) or reads again. */
@@ -80,8 +78,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The listener gives up on this response: the connection is closed, since the rest of the
-   * response would otherwise be read by the next exchange. The listener hears nothing more.
+   * The listener gives up on this answer: the connection is closed, since the rest of the answer
+   * would otherwise be read by the next exchange. The listener hears nothing more.
    */
   void abandon() {
     listener = null;
@@ -101,52 +99,59 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    Listener l = listener;
-    if (l == null) {
-      // Bytes nobody asked for: the connection's framing can no longer be trusted.
-      ReferenceCountUtil.release(msg);
-      ctx.close();
-      return;
-    }
-    HttpObject object = (HttpObject) msg;
-    if (object.decoderResult().isFailure()) {
-      ReferenceCountUtil.release(msg);
-      failure = new IOException("malformed response from the replica: " + object.decoderResult().cause().getMessage());
-      ctx.close();
-      return;
-    }
-    if (interim && msg instanceof LastHttpContent) {
-      // The end marker of an interim answer, not of the response.
-      interim = false;
-      ReferenceCountUtil.release(msg);
-      return;
-    }
-    if (msg instanceof HttpResponse head) {
-      if (head.status().code() < 200) {
-        // An interim answer (100 Continue); the real one follows.
-        interim = !(msg instanceof LastHttpContent);
-        ReferenceCountUtil.release(msg);
+    ByteBuf in = (ByteBuf) msg;
+    try {
+      if (parser.idle()) {
+        // Bytes nobody asked for: the connection's framing can no longer be trusted.
+        ctx.close();
         return;
       }
-      keepAlive = HttpUtil.isKeepAlive(head);
+      parser.feed(in);
+      if (in.isReadable() && ctx.channel().isActive()) {
+        // More than the answer: the same distrust.
+        ctx.close();
+      }
+    } catch (ReplicaResponseParser.MalformedResponse e) {
+      failure = e;
+      ctx.close();
+    } finally {
+      in.release();
+    }
+  }
+
+  @Override
+  public void head(ReplicaResponse head) {
+    Listener l = listener;
+    if (l != null) {
+      keepAlive = head.keepAlive();
       l.onHead(this, head);
     }
-    if (msg instanceof HttpContent content) {
-      if (listener != l) {
-        // The head made the listener give up (a retry after a 5xx).
-        content.release();
-        return;
-      }
-      if (content instanceof LastHttpContent) {
-        listener = null;
-        if (keepAlive && ctx.channel().isActive()) {
-          pool.release(this);
-        } else {
-          ctx.close();
-        }
-      }
-      l.onContent(content);
+  }
+
+  @Override
+  public void body(ByteBuf piece) {
+    Listener l = listener;
+    if (l == null) {
+      // The head made the listener give up (a retry after a 5xx).
+      piece.release();
+      return;
     }
+    l.onBody(piece);
+  }
+
+  @Override
+  public void end() {
+    Listener l = listener;
+    if (l == null) {
+      return;
+    }
+    listener = null;
+    if (keepAlive && channel.isActive()) {
+      pool.release(this);
+    } else {
+      channel.close();
+    }
+    l.onEnd();
   }
 
   @Override
@@ -168,6 +173,10 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     pool.closed(this);
+    if (failure == null && listener != null && parser.closed()) {
+      // A body that runs to the close has ended, and the listener heard so.
+      return;
+    }
     Listener l = listener;
     listener = null;
     if (l != null) {

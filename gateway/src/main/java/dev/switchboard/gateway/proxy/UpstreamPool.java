@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.resolver.AddressResolverGroup;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -54,7 +53,7 @@ final class UpstreamPool {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new HttpClientCodec(), new UpstreamConnection(pool));
+                    ch.pipeline().addLast(new UpstreamConnection(pool));
                   }
                 });
   }

@@ -4,6 +4,7 @@ import dev.switchboard.core.ratelimit.RateDecision;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.Locale;
+import java.util.function.BiConsumer;
 
 /**
  * OpenAI's rate-limit headers from a decision: {@code x-ratelimit-limit-requests},
@@ -24,20 +25,19 @@ public final class RateLimitHeaders {
   private RateLimitHeaders() {}
 
   /**
-   * Adds the headers of a decision. Values are {@link AsciiString}s: Netty's encoder copies those
-   * into the response in one go, while it writes a {@code String} a byte at a time (a checked
-   * write each into native memory).
+   * Gives {@code sink} each header of a decision, name and value. Values are {@link AsciiString}s,
+   * whose bytes are copied into a head in one go rather than a character at a time.
    */
-  public static void add(HttpHeaders headers, RateDecision d) {
+  public static void forEach(RateDecision d, BiConsumer<AsciiString, CharSequence> sink) {
     if (d.hasRequestLimit()) {
-      headers.set(LIMIT_REQUESTS, number(d.limitRequests()));
-      headers.set(REMAINING_REQUESTS, number(Math.max(0, d.remainingRequests())));
-      headers.set(RESET_REQUESTS, new AsciiString(duration(d.resetRequestsNanos())));
+      sink.accept(LIMIT_REQUESTS, number(d.limitRequests()));
+      sink.accept(REMAINING_REQUESTS, number(Math.max(0, d.remainingRequests())));
+      sink.accept(RESET_REQUESTS, new AsciiString(duration(d.resetRequestsNanos())));
     }
     if (d.hasTokenLimit()) {
-      headers.set(LIMIT_TOKENS, number(d.limitTokens()));
-      headers.set(REMAINING_TOKENS, number(Math.max(0, d.remainingTokens())));
-      headers.set(RESET_TOKENS, new AsciiString(duration(d.resetTokensNanos())));
+      sink.accept(LIMIT_TOKENS, number(d.limitTokens()));
+      sink.accept(REMAINING_TOKENS, number(Math.max(0, d.remainingTokens())));
+      sink.accept(RESET_TOKENS, new AsciiString(duration(d.resetTokensNanos())));
     }
   }
 

@@ -34,25 +34,25 @@ class RateLimitHeadersTest {
   @Test
   void anAdmittedRequestGetsBothDimensionsAsAsciiValues() {
     HttpHeaders h = new DefaultHttpHeaders();
-    RateLimitHeaders.add(
-        h,
+    RateLimitHeaders.forEach(
         new RateDecision(
             RateDecision.Outcome.ALLOWED, LimitedBy.NONE, 0, 60, 59, Duration.ofSeconds(1).toNanos(), 1000, 700,
-            Duration.ofSeconds(18).toNanos()));
+            Duration.ofSeconds(18).toNanos()),
+        h::set);
     assertThat(h.get(RateLimitHeaders.LIMIT_REQUESTS)).isEqualTo("60");
     assertThat(h.get(RateLimitHeaders.REMAINING_REQUESTS)).isEqualTo("59");
     assertThat(h.get(RateLimitHeaders.RESET_REQUESTS)).isEqualTo("1s");
     assertThat(h.get(RateLimitHeaders.LIMIT_TOKENS)).isEqualTo("1000");
     assertThat(h.get(RateLimitHeaders.REMAINING_TOKENS)).isEqualTo("700");
     assertThat(h.get(RateLimitHeaders.RESET_TOKENS)).isEqualTo("18s");
-    // The encoder copies AsciiString values whole; a String it writes a byte at a time.
+    // An AsciiString value is copied into the head whole; a String a character at a time.
     h.iteratorCharSequence().forEachRemaining(e -> assertThat(e.getValue()).isInstanceOf(AsciiString.class));
   }
 
   @Test
   void aDimensionWithoutALimitGetsNoHeaders() {
     HttpHeaders h = new DefaultHttpHeaders();
-    RateLimitHeaders.add(h, new RateDecision(RateDecision.Outcome.ALLOWED, LimitedBy.NONE, 0, 60, 10, 5, 0, 0, 0));
+    RateLimitHeaders.forEach(new RateDecision(RateDecision.Outcome.ALLOWED, LimitedBy.NONE, 0, 60, 10, 5, 0, 0, 0), h::set);
     assertThat(h.names()).containsExactlyInAnyOrder("x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests");
   }
 
