@@ -7,11 +7,15 @@
 #      a multiple of nginx's in that round, and the table shows the medians;
 #   2. latency at a fixed offered rate, open loop, in rounds that take the targets in turn (medians
 #      of the rounds' percentiles). With h2load (Debian package nghttp2-client), the default when
-#      installed: OL_CLIENTS connections each sending RATE/OL_CLIENTS requests a second, latency
-#      from each request's send; h2load is C and light, so it disturbs the proxies least. Its
-#      timer wakes once a millisecond, so each connection's due requests go out together. With
-#      OL_TOOL=loadgen: switchboard loadgen --rate RATE, Poisson, latency from the scheduled send
-#      time, but a JVM of its own on the same cores (its late sends are in its JSON);
+#      installed, in two shapes, latency from each request's send (h2load is C and light, so it
+#      disturbs the proxies least). h2load's rate timer fires at most every 10 ms, whatever the
+#      rate, and a connection's due requests then go one after another on it:
+#        even:   RATE/100 connections at 100 req/s each, opened 1 ms apart, so each sends one
+#                request every 10 ms and a few requests start in every millisecond;
+#        bursts: OL_CLIENTS connections at RATE/OL_CLIENTS req/s each, so every 10 ms each sends
+#                RATE/OL_CLIENTS/100 requests back to back (5 x 10 at 5k/s).
+#      With OL_TOOL=loadgen: switchboard loadgen --rate RATE, Poisson, latency from the scheduled
+#      send time, but a JVM of its own on the same cores (its late sends are in its JSON);
 #   3. the latency of one hop with nothing queued: wrk -t1 -c1 (one request at a time), in rounds
 #      that take the targets in turn (median of the rounds);
 #   4. the CPU time the proxy itself spent per request during the closed-loop rounds (from /proc:
@@ -21,6 +25,7 @@
 # Usage: bench/scripts/gateway-vs-nginx.sh [OUT_DIR]
 #   env: DURATION=20 RATE=5000 WARMUP=15 TP_ROUNDS=4 TP_SECONDS=10 C1_ROUNDS=6 C1_SECONDS=8
 #        OL_TOOL=h2load|loadgen OL_ROUNDS=3 OL_CLIENTS=5 (open-loop rounds of DURATION seconds)
+#        OL_SHAPES="even bursts" (h2load only)
 # BASELINE="java -jar /path/other-switchboard.jar" adds a row for another build (e.g. before a
 # change), measured in the same run. FEATURES=1 adds a row for this build with every admission
 # feature on as well: rate limits per key and per tier on requests and tokens (never reached, so
@@ -40,14 +45,19 @@ c1_rounds="${C1_ROUNDS:-6}"
 c1_seconds="${C1_SECONDS:-8}"
 ol_rounds="${OL_ROUNDS:-3}"
 ol_clients="${OL_CLIENTS:-5}"
+ol_shapes="${OL_SHAPES:-even bursts}"
 if [ -z "${OL_TOOL:-}" ]; then
   if command -v h2load >/dev/null; then ol_tool=h2load; else ol_tool=loadgen; fi
 else
   ol_tool="$OL_TOOL"
 fi
 case "$ol_tool" in
-  h2load) command -v h2load >/dev/null || { echo "OL_TOOL=h2load needs h2load: apt-get install -y nghttp2-client" >&2; exit 1; } ;;
-  loadgen) ;;
+  h2load) command -v h2load >/dev/null || { echo "OL_TOOL=h2load needs h2load: apt-get install -y nghttp2-client" >&2; exit 1; }
+    [ $((rate % 100)) -eq 0 ] || { echo "RATE must be a multiple of 100 for h2load's even shape, was: $rate" >&2; exit 1; }
+    for shape in $ol_shapes; do
+      case "$shape" in even|bursts) ;; *) echo "OL_SHAPES holds even and/or bursts, was: $ol_shapes" >&2; exit 1 ;; esac
+    done ;;
+  loadgen) ol_shapes=poisson ;;
   *) echo "OL_TOOL must be h2load or loadgen, was: $ol_tool" >&2; exit 1 ;;
 esac
 backend_port="${BACKEND_PORT:-18001}"
@@ -148,13 +158,14 @@ declare -A url=(
   echo "java: $($sb --version 2>/dev/null | head -n1); nginx workers: $workers"
   echo "closed loop: wrk -t1 -c32 after ${warmup}s warm-up, $tp_rounds rounds of ${tp_seconds}s per target, taken in turn (medians)"
   if [ "$ol_tool" = h2load ]; then
-    echo "open loop: h2load, $ol_clients connections at $((rate / ol_clients)) req/s each ($rate req/s), $ol_rounds rounds of ${duration}s per target, taken in turn (medians)"
+    echo "open loop: h2load at $rate req/s, $ol_rounds rounds of ${duration}s per target and shape, taken in turn (medians);" \
+      "even: $((rate / 100)) connections at 100 req/s each, opened 1 ms apart; bursts: $ol_clients connections at $((rate / ol_clients)) req/s each"
   else
     echo "open loop: loadgen --rate $rate, $ol_rounds rounds of ${duration}s per target, taken in turn (medians)"
   fi
   echo "one at a time: wrk -t1 -c1, $c1_rounds rounds of ${c1_seconds}s per target, taken in turn (medians)"
 } | tee "$out/summary.txt"
-declare -A rps xnginx p50 p99 ok errors cpu
+declare -A rps xnginx cpu
 for target in $targets; do
   wrk -t1 -c32 -d"${warmup}s" -s "$here/post.lua" "${url[$target]}/v1/chat/completions" > /dev/null
   : > "$out/closed-loop-$target.txt"
@@ -189,10 +200,16 @@ done
 # Open loop at a fixed rate, in rounds that take the targets in turn; one line per round:
 # "p50_ms p99_ms ok errors".
 open_loop_round() {
-  local target=$1 round=$2 base="$out/open-loop-$1-$2"
+  local target=$1 shape=$2 round=$3 base="$out/open-loop-$1-$2-$3"
   if [ "$ol_tool" = h2load ]; then
     rm -f "$base.log"
-    h2load --h1 -c "$ol_clients" --rps $((rate / ol_clients)) -D "$duration" -d "$here/chat-request.json" \
+    local load
+    if [ "$shape" = even ]; then
+      load=(-n $((rate * duration)) -c $((rate / 100)) -r 1 --rate-period 1ms --rps 100)
+    else
+      load=(-c "$ol_clients" --rps $((rate / ol_clients)) -D "$duration")
+    fi
+    h2load --h1 "${load[@]}" -d "$here/chat-request.json" \
       -H "Content-Type: application/json" -H "Authorization: Bearer sk-bench" --log-file="$base.log" \
       "${url[$target]}/v1/chat/completions" > "$base.txt" 2>&1
     python3 - "$base.log" <<'PY'
@@ -212,20 +229,28 @@ print(r["latency_ms"]["p50"], r["latency_ms"]["p99"], r["ok"], sum(r["errors"].v
 PY
   fi
 }
-for target in $targets; do : > "$out/open-loop-$target.txt"; done
+declare -A ol_p50 ol_p99 ol_ok ol_errors
+for shape in $ol_shapes; do
+  for target in $targets; do : > "$out/open-loop-$target-$shape.txt"; done
+done
 for round in $(seq 1 "$ol_rounds"); do
-  for target in $targets; do
-    echo "$round $(open_loop_round "$target" "$round")" >> "$out/open-loop-$target.txt"
+  for shape in $ol_shapes; do
+    for target in $targets; do
+      echo "$round $(open_loop_round "$target" "$shape" "$round")" >> "$out/open-loop-$target-$shape.txt"
+    done
   done
 done
-for target in $targets; do
-  read -r p50[$target] p99[$target] ok[$target] errors[$target] < <(python3 - "$out/open-loop-$target.txt" <<'PY'
+for shape in $ol_shapes; do
+  for target in $targets; do
+    read -r ol_p50[$target-$shape] ol_p99[$target-$shape] ol_ok[$target-$shape] ol_errors[$target-$shape] \
+      < <(python3 - "$out/open-loop-$target-$shape.txt" <<'PY'
 import statistics, sys
 rounds = [line.split() for line in open(sys.argv[1])]
 print(round(statistics.median(float(r[1]) for r in rounds), 3), round(statistics.median(float(r[2]) for r in rounds), 3),
       sum(int(r[3]) for r in rounds), sum(int(r[4]) for r in rounds))
 PY
 )
+  done
 done
 
 # One request at a time, in short rounds that take the targets in turn, so that a slow spell of
@@ -238,7 +263,7 @@ for round in $(seq 1 "$c1_rounds"); do
   done
 done
 
-printf '%-18s %12s %8s %10s %10s %10s %10s %12s %12s %12s\n' target "max req/s" "x nginx" "p50 ms" "p99 ms" "ok" "errors" "c1 p50 ms" "c1 p99 ms" "cpu us/req" \
+printf '%-18s %12s %8s %12s %12s %12s\n' target "max req/s" "x nginx" "c1 p50 ms" "c1 p99 ms" "cpu us/req" \
   | tee -a "$out/summary.txt"
 for target in $targets; do
   read -r c1p50 c1p99 < <(python3 - "$out"/wrk-c1-"$target"-*.txt <<'PY'
@@ -255,7 +280,27 @@ for path in sys.argv[1:]:
 print(round(statistics.median(p50s), 3), round(statistics.median(p99s), 3))
 PY
 )
-  printf '%-18s %12s %8s %10s %10s %10s %10s %12s %12s %12s\n' "$target" "${rps[$target]}" "${xnginx[$target]}" "${p50[$target]}" "${p99[$target]}" \
-    "${ok[$target]}" "${errors[$target]}" "$c1p50" "$c1p99" "${cpu[$target]}" | tee -a "$out/summary.txt"
+  printf '%-18s %12s %8s %12s %12s %12s\n' "$target" "${rps[$target]}" "${xnginx[$target]}" "$c1p50" "$c1p99" "${cpu[$target]}" \
+    | tee -a "$out/summary.txt"
+done
+# Open loop: the medians of the rounds, and the latency each proxy adds to the direct path, taken
+# round by round (the proxy's percentile minus the direct path's in the same round), then the median.
+for shape in $ol_shapes; do
+  echo "open loop at $rate req/s, $shape:" | tee -a "$out/summary.txt"
+  printf '%-18s %10s %10s %12s %12s %10s %8s  %s\n' target "p50 ms" "p99 ms" "added p50" "added p99" ok errors "rounds p50/p99 ms" \
+    | tee -a "$out/summary.txt"
+  for target in $targets; do
+    read -r added50 added99 rounds < <(python3 - "$out/open-loop-$target-$shape.txt" "$out/open-loop-direct-$shape.txt" <<'PY'
+import statistics, sys
+rounds = [line.split() for line in open(sys.argv[1])]
+direct = {r[0]: r for r in (line.split() for line in open(sys.argv[2]))}
+a50 = statistics.median(float(r[1]) - float(direct[r[0]][1]) for r in rounds)
+a99 = statistics.median(float(r[2]) - float(direct[r[0]][2]) for r in rounds)
+print(round(a50, 3), round(a99, 3), " ".join(f"{float(r[1]):.3f}/{float(r[2]):.3f}" for r in rounds))
+PY
+)
+    printf '%-18s %10s %10s %12s %12s %10s %8s  %s\n' "$target" "${ol_p50[$target-$shape]}" "${ol_p99[$target-$shape]}" \
+      "$added50" "$added99" "${ol_ok[$target-$shape]}" "${ol_errors[$target-$shape]}" "$rounds" | tee -a "$out/summary.txt"
+  done
 done
 echo "results in $out"
