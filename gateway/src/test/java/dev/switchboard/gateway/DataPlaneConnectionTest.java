@@ -321,6 +321,49 @@ class DataPlaneConnectionTest {
   }
 
   @Test
+  void aSlowClientsNextRequestIsAnsweredOnTheSameConnections() throws Exception {
+    // An answer far larger than the gateway's write buffer, read slowly, pauses the replica's
+    // connection while the client cannot take more; the next request goes on the same two
+    // connections and must still get its answer.
+    int size = 8 * 1024 * 1024;
+    byte[] big = new byte[size];
+    int port =
+        h.replica(
+            req -> req.body().onSuccess(b -> {
+              boolean large = b.toString().contains("large");
+              req.response().end(large ? Buffer.buffer(big) : b);
+            }));
+    h.start(GatewayHarness.config("round-robin", "timeouts: {first_byte_ms: 3000}", port));
+    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
+      s.setReceiveBufferSize(16 * 1024);
+      s.setSoTimeout(20_000);
+      s.getOutputStream().write(post(CHAT.replace("hi", "large"), "HTTP/1.1", "").getBytes(StandardCharsets.UTF_8));
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[16 * 1024];
+      long received = 0;
+      long headAndBody = -1;
+      StringBuilder head = new StringBuilder();
+      while (headAndBody < 0 || received < headAndBody) {
+        int n = in.read(buf);
+        assertThat(n).as("the first answer is cut short").isPositive();
+        if (headAndBody < 0) {
+          head.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
+          int end = head.indexOf("\r\n\r\n");
+          if (end >= 0) {
+            headAndBody = end + 4 + size;
+          }
+        }
+        received += n;
+        Thread.sleep(1);
+      }
+      s.getOutputStream().write(post(CHAT, "HTTP/1.1", "Connection: close\r\n").getBytes(StandardCharsets.UTF_8));
+      ByteArrayOutputStream second = new ByteArrayOutputStream();
+      in.transferTo(second);
+      assertThat(second.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 200").endsWith(CHAT);
+    }
+  }
+
+  @Test
   void aClientThatStopsReadingSlowsTheReplicaInsteadOfFillingTheGatewaysMemory() throws Exception {
     int chunk = 64 * 1024;
     long total = 1024L * chunk; // 64 MiB: far more than the socket buffers on the way hold

@@ -147,6 +147,9 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements R
     }
     listener = null;
     if (keepAlive && channel.isActive()) {
+      // The answer may have paused reading (a client that could take no more, or had gone): the
+      // next exchange on this connection must hear its answer.
+      setReading(true);
       pool.release(this);
     } else {
       channel.close();
