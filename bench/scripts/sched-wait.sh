@@ -7,6 +7,8 @@
 #   THREAD_NAME: only the threads of that name (as in /proc/PID/task/TID/comm, e.g.
 #   switchboard-dat); without it, PID's children (nginx's workers under their master).
 #   env: RATE=5000 CLIENTS=5 DURATION=8 (seconds)
+# The load comes in bursts: h2load's rate timer fires at most every 10 ms, and each connection then
+# sends its due requests (RATE/CLIENTS/100 of them) one after another.
 # Needs h2load (Debian package nghttp2-client).
 set -euo pipefail
 port="$1"; pid="$2"; name="${3:-}"
