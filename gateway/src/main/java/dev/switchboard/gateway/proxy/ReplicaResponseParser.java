@@ -257,6 +257,14 @@ final class ReplicaResponseParser {
       if (colon == pos || colon == le) {
         throw new MalformedResponse("bad header line `" + shown(h, pos, le) + "`");
       }
+      for (int i = colon + 1; i < le; i++) {
+        // RFC 9112 §2.2: a bare carriage return (or any control but a tab) may not pass on, where
+        // a client might take it for the end of a line and read a header the replica never sent.
+        int b = h[i] & 0xff;
+        if ((b < 0x20 && b != '\t') || b == 0x7f) {
+          throw new MalformedResponse("control character in the header line `" + shown(h, pos, le) + "`");
+        }
+      }
       int vs = colon + 1;
       int ve = le;
       while (vs < ve && (h[vs] == ' ' || h[vs] == '\t')) {
@@ -353,6 +361,12 @@ final class ReplicaResponseParser {
     }
     if (code < 100) {
       throw new MalformedResponse("bad status code in `" + shown(h, 0, end) + "`");
+    }
+    for (int i = 13; i < end; i++) {
+      int b = h[i] & 0xff;
+      if ((b < 0x20 && b != '\t') || b == 0x7f) {
+        throw new MalformedResponse("control character in the status line `" + shown(h, 0, end) + "`");
+      }
     }
     return code;
   }

@@ -200,6 +200,9 @@ class ReplicaResponseParserTest {
     assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad chunk size");
     assertMalformed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhello\r\n", "longer than its size");
     assertMalformed("HTTP/1.1 101 Switching Protocols\r\n\r\n", "switched protocols");
+    assertMalformed("HTTP/1.1 200 OK\r\nX-A: 1\rSet-Cookie: injected\r\n\r\n", "control character in the header line");
+    assertMalformed("HTTP/1.1 200 OK\r\nX-A: a\u0000b\r\n\r\n", "control character in the header line");
+    assertMalformed("HTTP/1.1 200 O\rK\r\n\r\n", "control character in the status line");
     assertMalformed("HTTP/1.1 200 OK\r\nX-Big: " + "a".repeat(ReplicaResponseParser.MAX_HEAD_BYTES) + "\r\n\r\n", "longer than");
   }
 
@@ -216,6 +219,12 @@ class ReplicaResponseParserTest {
       in.release();
       r.releasePieces();
     }
+  }
+
+  @Test
+  void tabsAndLatin1BytesInHeaderValuesPassOnAsTheyCame() throws Exception {
+    feed("HTTP/1.1 200 OK\r\nX-A: a\tb \u00e9\r\nContent-Length: 0\r\n\r\n", 1 << 20);
+    assertThat(recorder.heads.get(0).headerLines()).containsExactly("X-A: a\tb \u00e9");
   }
 
   @Test
