@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class UsageSnifferBenchmark {
-  private static final String COMPLETION =
+  /** The proxy benchmark's chat completion (its static backend's answer). */
+  public static final String COMPLETION =
       "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"bench\",\"choices\":[{\"index\":0,"
           + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello from the static backend of the proxy benchmark, a fixed"
           + " answer.\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":14,\"total_tokens\":26}}";

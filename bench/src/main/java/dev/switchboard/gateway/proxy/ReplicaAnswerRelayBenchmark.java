@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.proxy;
 
+import dev.switchboard.bench.UsageSnifferBenchmark;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -50,10 +51,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class ReplicaAnswerRelayBenchmark {
-  private static final String BODY =
-      "{\"id\":\"chatcmpl-bench\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"bench\",\"choices\":[{\"index\":0,"
-          + "\"message\":{\"role\":\"assistant\",\"content\":\"Hello from the static backend of the proxy benchmark, a fixed"
-          + " answer.\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":14,\"total_tokens\":26}}";
+  private static final String BODY = UsageSnifferBenchmark.COMPLETION;
   private static final byte[] ANSWER =
       ("HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nDate: Fri, 27 Nov 2026 20:59:19 GMT\r\n"
               + "Content-Type: application/json\r\nContent-Length: " + BODY.length() + "\r\nConnection: keep-alive\r\n\r\n"

@@ -47,7 +47,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(ClientConnection.class.getName());
 
   private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] CRLF = {'\r', '\n'};
   /** Body pieces up to this size are copied behind what is waiting to be written. */
   private static final int COPY_MAX_BYTES = 2048;
 
@@ -382,7 +381,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
       Http1.chunkStart(start, n);
       ctx.write(start, ctx.voidPromise());
       ctx.write(piece, ctx.voidPromise());
-      ctx.write(Unpooled.wrappedBuffer(CRLF), ctx.voidPromise());
+      ByteBuf end = ctx.alloc().buffer(2);
+      Http1.chunkEnd(end);
+      ctx.write(end, ctx.voidPromise());
     } else {
       ctx.write(piece, ctx.voidPromise());
     }

@@ -1,9 +1,6 @@
 package dev.switchboard.gateway.proxy;
 
 import io.netty.buffer.ByteBuf;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The status line and headers of a replica's answer, as {@link ReplicaResponseParser} read them.
@@ -62,11 +59,6 @@ final class ReplicaResponse {
     return eventStream;
   }
 
-  /** The reason phrase, possibly empty. */
-  String reason() {
-    return new String(head, reasonStart, reasonEnd - reasonStart, StandardCharsets.ISO_8859_1);
-  }
-
   boolean hasReason() {
     return reasonEnd > reasonStart;
   }
@@ -87,15 +79,5 @@ final class ReplicaResponse {
       out.writeBytes(head, start, lines[2 * i + 1] - start);
       out.writeByte('\r').writeByte('\n');
     }
-  }
-
-  /** The header lines passed on, as text. */
-  List<String> headerLines() {
-    List<String> out = new ArrayList<>(lineCount);
-    for (int i = 0; i < lineCount; i++) {
-      int start = lines[2 * i];
-      out.add(new String(head, start, lines[2 * i + 1] - start, StandardCharsets.ISO_8859_1));
-    }
-    return out;
   }
 }

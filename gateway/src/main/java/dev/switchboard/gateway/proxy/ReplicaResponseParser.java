@@ -65,6 +65,9 @@ final class ReplicaResponseParser {
   private static final byte[] CONTENT_LENGTH = ascii("content-length");
   private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
   private static final byte[] EVENT_STREAM = ascii("text/event-stream");
+  private static final byte[] CLOSE = ascii("close");
+  private static final byte[] KEEP_ALIVE = ascii("keep-alive");
+  private static final byte[] CHUNKED = ascii("chunked");
 
   private final Handler handler;
   private State state = State.DONE;
@@ -287,8 +290,8 @@ final class ReplicaResponseParser {
         codingsEnd = ve;
         pass = false;
       } else if (named(h, pos, nameLength, CONNECTION)) {
-        close |= hasToken(h, vs, ve, "close");
-        keepAliveToken |= hasToken(h, vs, ve, "keep-alive");
+        close |= hasToken(h, vs, ve, CLOSE);
+        keepAliveToken |= hasToken(h, vs, ve, KEEP_ALIVE);
         pass = false;
       } else if (named(h, pos, nameLength, CONTENT_TYPE)) {
         eventStream = startsWithIgnoreCase(h, vs, ve, EVENT_STREAM);
@@ -445,15 +448,7 @@ final class ReplicaResponseParser {
 
   /** Whether the name at {@code h[from..from+length)} is {@code lower}, in any case. */
   private static boolean named(byte[] h, int from, int length, byte[] lower) {
-    if (length != lower.length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      if ((h[from + i] | 0x20) != lower[i]) {
-        return false;
-      }
-    }
-    return true;
+    return length == lower.length && startsWithIgnoreCase(h, from, from + length, lower);
   }
 
   private static boolean startsWithIgnoreCase(byte[] h, int from, int end, byte[] lower) {
@@ -484,18 +479,36 @@ final class ReplicaResponseParser {
   }
 
   private static boolean lastCodingIsChunked(byte[] h, int from, int end) {
-    String codings = text(h, from, end);
-    return codings.substring(codings.lastIndexOf(',') + 1).strip().equalsIgnoreCase("chunked");
+    int start = end;
+    while (start > from && h[start - 1] != ',') {
+      start--;
+    }
+    return trimmedEqualsIgnoreCase(h, start, end, CHUNKED);
   }
 
-  /** Whether a comma-separated header value holds {@code token}, in any case. */
-  private static boolean hasToken(byte[] h, int from, int end, String token) {
-    for (String part : text(h, from, end).split(",")) {
-      if (part.strip().equalsIgnoreCase(token)) {
-        return true;
+  /** Whether a comma-separated header value holds {@code lower}, in any case. */
+  private static boolean hasToken(byte[] h, int from, int end, byte[] lower) {
+    int start = from;
+    for (int i = from; i <= end; i++) {
+      if (i == end || h[i] == ',') {
+        if (trimmedEqualsIgnoreCase(h, start, i, lower)) {
+          return true;
+        }
+        start = i + 1;
       }
     }
     return false;
+  }
+
+  /** Whether {@code h[from..end)}, less spaces and tabs around it, is {@code lower} in any case. */
+  private static boolean trimmedEqualsIgnoreCase(byte[] h, int from, int end, byte[] lower) {
+    while (from < end && (h[from] == ' ' || h[from] == '\t')) {
+      from++;
+    }
+    while (end > from && (h[end - 1] == ' ' || h[end - 1] == '\t')) {
+      end--;
+    }
+    return end - from == lower.length && startsWithIgnoreCase(h, from, end, lower);
   }
 
   private static String text(byte[] h, int from, int end) {

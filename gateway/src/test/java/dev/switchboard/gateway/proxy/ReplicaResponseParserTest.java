@@ -49,6 +49,24 @@ class ReplicaResponseParserTest {
   }
 
   private final Recorder recorder = new Recorder();
+
+  /** The reason phrase as it would be relayed. */
+  private static String reason(ReplicaResponse head) {
+    ByteBuf out = Unpooled.buffer();
+    head.writeReason(out);
+    String text = out.toString(StandardCharsets.ISO_8859_1);
+    out.release();
+    return text;
+  }
+
+  /** The header lines as they would be relayed, without their line breaks. */
+  private static List<String> headerLines(ReplicaResponse head) {
+    ByteBuf out = Unpooled.buffer();
+    head.writeHeaders(out);
+    String text = out.toString(StandardCharsets.ISO_8859_1);
+    out.release();
+    return text.isEmpty() ? List.of() : List.of(text.substring(0, text.length() - 2).split("\r\n", -1));
+  }
   private final ReplicaResponseParser parser = new ReplicaResponseParser(recorder);
 
   /** Feeds {@code text} in pieces of {@code step} bytes, as reads might split it; returns what was left. */
@@ -75,11 +93,11 @@ class ReplicaResponseParserTest {
     assertThat(left).isEmpty();
     ReplicaResponse head = recorder.heads.get(0);
     assertThat(head.status()).isEqualTo(200);
-    assertThat(head.reason()).isEqualTo("OK");
+    assertThat(reason(head)).isEqualTo("OK");
     assertThat(head.contentLength()).isEqualTo(11);
     assertThat(head.keepAlive()).isTrue();
     assertThat(head.eventStream()).isFalse();
-    assertThat(head.headerLines())
+    assertThat(headerLines(head))
         .as("framing headers are the gateway's to write; the rest pass on as they came")
         .containsExactly("Content-Type: application/json", "X-Request-Id:abc");
     assertThat(recorder.bodyText()).isEqualTo("{\"ok\":true}");
@@ -168,7 +186,7 @@ class ReplicaResponseParserTest {
     feed("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", 1 << 20);
     feed("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n", 1 << 20);
     assertThat(recorder.heads).extracting(ReplicaResponse::keepAlive).containsExactly(false, false, true);
-    assertThat(recorder.heads.get(0).headerLines()).as("hop-by-hop headers are not passed on").isEmpty();
+    assertThat(headerLines(recorder.heads.get(0))).as("hop-by-hop headers are not passed on").isEmpty();
   }
 
   @Test
@@ -224,7 +242,7 @@ class ReplicaResponseParserTest {
   @Test
   void tabsAndLatin1BytesInHeaderValuesPassOnAsTheyCame() throws Exception {
     feed("HTTP/1.1 200 OK\r\nX-A: a\tb \u00e9\r\nContent-Length: 0\r\n\r\n", 1 << 20);
-    assertThat(recorder.heads.get(0).headerLines()).containsExactly("X-A: a\tb \u00e9");
+    assertThat(headerLines(recorder.heads.get(0))).containsExactly("X-A: a\tb \u00e9");
   }
 
   @Test
