@@ -1,9 +1,16 @@
 package dev.switchboard.gateway.proxy;
 
+import static dev.switchboard.gateway.proxy.Http1Syntax.ascii;
+import static dev.switchboard.gateway.proxy.Http1Syntax.hasControl;
+import static dev.switchboard.gateway.proxy.Http1Syntax.hasToken;
+import static dev.switchboard.gateway.proxy.Http1Syntax.lastCodingIsChunked;
+import static dev.switchboard.gateway.proxy.Http1Syntax.lineEnd;
+import static dev.switchboard.gateway.proxy.Http1Syntax.named;
+import static dev.switchboard.gateway.proxy.Http1Syntax.next;
+import static dev.switchboard.gateway.proxy.Http1Syntax.shown;
+import static dev.switchboard.gateway.proxy.Http1Syntax.startsWithIgnoreCase;
+
 import io.netty.buffer.ByteBuf;
-import io.netty.util.ByteProcessor;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -19,8 +26,6 @@ import java.util.Arrays;
 final class ReplicaResponseParser {
   /** Longest head accepted, status line and headers together. */
   static final int MAX_HEAD_BYTES = 64 * 1024;
-  /** Longest chunk-size line (size and extensions) or trailer section accepted. */
-  static final int MAX_LINE_BYTES = 8 * 1024;
 
   /** Receives what the parser reads. */
   interface Handler {
@@ -33,31 +38,8 @@ final class ReplicaResponseParser {
     void end();
   }
 
-  /** The replica's bytes do not make an HTTP/1.1 answer. */
-  static final class MalformedResponse extends IOException {
-    MalformedResponse(String message) {
-      super("malformed response from the replica: " + message);
-    }
-  }
-
   private enum State {
-    HEAD, LENGTH, CHUNK_SIZE, CHUNK_EXTENSION, CHUNK_DATA, CHUNK_END, TRAILERS, UNTIL_CLOSE, DONE
-  }
-
-  /** RFC 9110 tchar, the bytes a header name may hold. */
-  private static final boolean[] TOKEN = new boolean[256];
-
-  static {
-    for (char c = '0'; c <= '9'; c++) {
-      TOKEN[c] = true;
-    }
-    for (char c = 'a'; c <= 'z'; c++) {
-      TOKEN[c] = true;
-      TOKEN[c - 'a' + 'A'] = true;
-    }
-    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-      TOKEN[c] = true;
-    }
+    HEAD, LENGTH, CHUNKED, UNTIL_CLOSE, DONE
   }
 
   private static final byte[] CONNECTION = ascii("connection");
@@ -67,42 +49,24 @@ final class ReplicaResponseParser {
   private static final byte[] EVENT_STREAM = ascii("text/event-stream");
   private static final byte[] CLOSE = ascii("close");
   private static final byte[] KEEP_ALIVE = ascii("keep-alive");
-  private static final byte[] CHUNKED = ascii("chunked");
 
   private final Handler handler;
+  private final ChunkedBody.Data passOn;
   private State state = State.DONE;
-
-  /** The head or trailer section gathered so far. */
-  private byte[] section = new byte[1024];
-  private int sectionLength;
-  /** While gathering a section: the line being read has nothing in it yet (but a carriage return). */
-  private boolean lineEmpty;
-  private final ByteProcessor sectionEnd =
-      b -> {
-        if (b == '\n') {
-          if (lineEmpty) {
-            return false;
-          }
-          lineEmpty = true;
-        } else if (b != '\r') {
-          lineEmpty = false;
-        }
-        return true;
-      };
-
-  /** Body bytes left in the current length-delimited body or chunk. */
+  private final HeadSection section = new HeadSection();
+  private final ChunkedBody chunks = new ChunkedBody(section);
+  /** Body bytes left in a length-delimited body. */
   private long remaining;
-  /** Hex digits of the chunk size read so far, and bytes of its line. */
-  private int sizeDigits;
-  private int sizeLineBytes;
 
   ReplicaResponseParser(Handler handler) {
     this.handler = handler;
+    this.passOn = (in, n) -> handler.body(in.readRetainedSlice(n));
   }
 
   /** Expects a new answer: called as each request goes out. */
   void expectAnswer() {
-    startSection(State.HEAD, false);
+    state = State.HEAD;
+    section.start(false);
   }
 
   /** Between answers: the previous one ended and no request is waiting for the next. */
@@ -125,51 +89,29 @@ final class ReplicaResponseParser {
 
   /**
    * Reads what {@code in} holds, up to the end of the current answer; bytes past it are left in
-   * {@code in}. Does not release {@code in}.
+   * {@code in}. Does not release {@code in}. A malformed answer fails with a message naming the
+   * problem.
    */
-  void feed(ByteBuf in) throws MalformedResponse {
+  void feed(ByteBuf in) throws MalformedHttp {
     while (in.isReadable() && state != State.DONE) {
       switch (state) {
         case HEAD -> {
-          if (!gatherSection(in, MAX_HEAD_BYTES, "the head")) {
+          if (!section.gather(in, MAX_HEAD_BYTES, 502, "the head")) {
             return;
           }
           head();
         }
         case LENGTH -> {
-          passBody(in);
+          int n = (int) Math.min(remaining, in.readableBytes());
+          remaining -= n;
+          passOn.take(in, n);
           if (remaining == 0) {
             finish();
           }
         }
-        case CHUNK_SIZE -> chunkSize(in);
-        case CHUNK_EXTENSION -> {
-          // Extensions mean nothing to a proxy that re-frames the body: skipped to the line's end.
-          int lf = in.indexOf(in.readerIndex(), in.writerIndex(), (byte) '\n');
-          int n = (lf < 0 ? in.writerIndex() : lf + 1) - in.readerIndex();
-          countSizeLine(n);
-          in.skipBytes(n);
-          if (lf >= 0) {
-            endOfSizeLine();
-          }
-        }
-        case CHUNK_DATA -> {
-          passBody(in);
-          if (remaining == 0) {
-            state = State.CHUNK_END;
-          }
-        }
-        case CHUNK_END -> {
-          byte b = in.readByte();
-          if (b == '\n') {
-            startChunkSize();
-          } else if (b != '\r' || sizeLineBytes++ > 0) {
-            throw new MalformedResponse("a chunk is longer than its size");
-          }
-        }
-        case TRAILERS -> {
+        case CHUNKED -> {
           // Trailer fields end at this hop: the client's answer is framed anew.
-          if (gatherSection(in, MAX_LINE_BYTES, "the trailer section")) {
+          if (chunks.feed(in, passOn)) {
             finish();
           }
         }
@@ -179,55 +121,24 @@ final class ReplicaResponseParser {
     }
   }
 
-  private void passBody(ByteBuf in) {
-    int n = (int) Math.min(remaining, in.readableBytes());
-    remaining -= n;
-    handler.body(in.readRetainedSlice(n));
-  }
-
   private void finish() {
     state = State.DONE;
     handler.end();
   }
 
-  private void startSection(State next, boolean atLineStart) {
-    state = next;
-    sectionLength = 0;
-    lineEmpty = atLineStart;
-  }
-
-  /**
-   * Copies bytes of the current section (a head, or trailers) until the empty line that ends it;
-   * true once it has ended.
-   */
-  private boolean gatherSection(ByteBuf in, int limit, String what) throws MalformedResponse {
-    int start = in.readerIndex();
-    int lf = in.forEachByte(sectionEnd);
-    int n = (lf < 0 ? in.writerIndex() : lf + 1) - start;
-    if (sectionLength + n > limit) {
-      throw new MalformedResponse(what + " is longer than " + limit + " bytes");
-    }
-    if (sectionLength + n > section.length) {
-      section = Arrays.copyOf(section, Math.max(section.length * 2, sectionLength + n));
-    }
-    in.readBytes(section, sectionLength, n);
-    sectionLength += n;
-    return lf >= 0;
-  }
-
   // --- The head ---
 
-  private void head() throws MalformedResponse {
-    byte[] h = section;
-    int end = sectionLength;
+  private void head() throws MalformedHttp {
+    byte[] h = section.bytes();
+    int end = section.length();
     int lineEnd = lineEnd(h, 0, end);
     int status = statusLine(h, lineEnd);
     if (status < 200) {
       if (status == 101) {
-        throw new MalformedResponse("the replica switched protocols unasked");
+        throw new MalformedHttp("the replica switched protocols unasked");
       }
       // An interim answer (100 Continue, 103 Early Hints): the real one follows.
-      startSection(State.HEAD, false);
+      section.start(false);
       return;
     }
     boolean http10 = h[7] == '0';
@@ -247,26 +158,21 @@ final class ReplicaResponseParser {
       }
       if (h[pos] == ' ' || h[pos] == '\t') {
         // RFC 9112 §5.2: a proxy may refuse the obsolete line folding, and does.
-        throw new MalformedResponse("folded header line `" + shown(h, pos, le) + "`");
+        throw new MalformedHttp("folded header line `" + shown(h, pos, le) + "`");
       }
       int colon = pos;
       while (colon < le && h[colon] != ':') {
-        if (!TOKEN[h[colon] & 0xff]) {
+        if (!Http1Syntax.token(h[colon])) {
           // Includes a space before the colon, which RFC 9112 says to refuse.
-          throw new MalformedResponse("bad header name in `" + shown(h, pos, le) + "`");
+          throw new MalformedHttp("bad header name in `" + shown(h, pos, le) + "`");
         }
         colon++;
       }
       if (colon == pos || colon == le) {
-        throw new MalformedResponse("bad header line `" + shown(h, pos, le) + "`");
+        throw new MalformedHttp("bad header line `" + shown(h, pos, le) + "`");
       }
-      for (int i = colon + 1; i < le; i++) {
-        // RFC 9112 §2.2: a bare carriage return (or any control but a tab) may not pass on, where
-        // a client might take it for the end of a line and read a header the replica never sent.
-        int b = h[i] & 0xff;
-        if ((b < 0x20 && b != '\t') || b == 0x7f) {
-          throw new MalformedResponse("control character in the header line `" + shown(h, pos, le) + "`");
-        }
+      if (hasControl(h, colon + 1, le)) {
+        throw new MalformedHttp("control character in the header line `" + shown(h, pos, le) + "`");
       }
       int vs = colon + 1;
       int ve = le;
@@ -279,9 +185,12 @@ final class ReplicaResponseParser {
       int nameLength = colon - pos;
       boolean pass = true;
       if (named(h, pos, nameLength, CONTENT_LENGTH)) {
-        long length = contentLength(h, vs, ve);
+        long length = Http1Syntax.decimal(h, vs, ve);
+        if (length < 0) {
+          throw new MalformedHttp("bad content-length `" + shown(h, vs, ve) + "`");
+        }
         if (contentLength >= 0 && length != contentLength) {
-          throw new MalformedResponse("conflicting content-length headers");
+          throw new MalformedHttp("conflicting content-length headers");
         }
         contentLength = length;
         pass = false;
@@ -295,7 +204,7 @@ final class ReplicaResponseParser {
         pass = false;
       } else if (named(h, pos, nameLength, CONTENT_TYPE)) {
         eventStream = startsWithIgnoreCase(h, vs, ve, EVENT_STREAM);
-      } else if (hopByHopLength(nameLength) && LoopProxy.hopByHop(text(h, pos, colon))) {
+      } else if (Http1Syntax.hopByHop(h, pos, nameLength)) {
         pass = false;
       }
       if (pass) {
@@ -318,7 +227,7 @@ final class ReplicaResponseParser {
       // RFC 9112 §6.3: chunked last means chunked; any other coding, the body runs to the close.
       // A content-length beside a transfer-encoding is ignored.
       if (lastCodingIsChunked(h, codings, codingsEnd)) {
-        nextState = State.CHUNK_SIZE;
+        nextState = State.CHUNKED;
       } else {
         nextState = State.UNTIL_CLOSE;
         keepAlive = false;
@@ -337,8 +246,8 @@ final class ReplicaResponseParser {
             keepAlive, eventStream);
     remaining = length;
     state = nextState;
-    if (nextState == State.CHUNK_SIZE) {
-      startChunkSize();
+    if (nextState == State.CHUNKED) {
+      chunks.start();
     }
     handler.head(response);
     if (nextState == State.DONE) {
@@ -347,184 +256,28 @@ final class ReplicaResponseParser {
   }
 
   /** The status code of {@code HTTP/1.x SP 3DIGIT SP reason} (the reason may be empty, its space too). */
-  private static int statusLine(byte[] h, int end) throws MalformedResponse {
+  private static int statusLine(byte[] h, int end) throws MalformedHttp {
     if (end < 12 || h[0] != 'H' || h[1] != 'T' || h[2] != 'T' || h[3] != 'P' || h[4] != '/' || h[5] != '1'
         || h[6] != '.' || h[8] != ' ' || (end > 12 && h[12] != ' ')) {
-      throw new MalformedResponse("bad status line `" + shown(h, 0, end) + "`");
+      throw new MalformedHttp("bad status line `" + shown(h, 0, end) + "`");
     }
     if (h[7] != '0' && h[7] != '1') {
-      throw new MalformedResponse("unsupported version in `" + shown(h, 0, end) + "`");
+      throw new MalformedHttp("unsupported version in `" + shown(h, 0, end) + "`");
     }
     int code = 0;
     for (int i = 9; i < 12; i++) {
       if (h[i] < '0' || h[i] > '9') {
-        throw new MalformedResponse("bad status code in `" + shown(h, 0, end) + "`");
+        throw new MalformedHttp("bad status code in `" + shown(h, 0, end) + "`");
       }
       code = code * 10 + (h[i] - '0');
     }
     if (code < 100) {
-      throw new MalformedResponse("bad status code in `" + shown(h, 0, end) + "`");
+      throw new MalformedHttp("bad status code in `" + shown(h, 0, end) + "`");
     }
-    for (int i = 13; i < end; i++) {
-      int b = h[i] & 0xff;
-      if ((b < 0x20 && b != '\t') || b == 0x7f) {
-        throw new MalformedResponse("control character in the status line `" + shown(h, 0, end) + "`");
-      }
+    if (hasControl(h, 13, end)) {
+      throw new MalformedHttp("control character in the status line `" + shown(h, 0, end) + "`");
     }
     return code;
   }
 
-  // --- Chunks ---
-
-  private void startChunkSize() {
-    state = State.CHUNK_SIZE;
-    remaining = 0;
-    sizeDigits = 0;
-    sizeLineBytes = 0;
-  }
-
-  private void chunkSize(ByteBuf in) throws MalformedResponse {
-    while (in.isReadable()) {
-      byte b = in.readByte();
-      countSizeLine(1);
-      int digit = Character.digit(b, 16);
-      if (digit >= 0) {
-        if (++sizeDigits > 15) {
-          throw new MalformedResponse("chunk size too large");
-        }
-        remaining = remaining * 16 + digit;
-      } else if (sizeDigits > 0 && (b == ';' || b == ' ' || b == '\t' || b == '\r')) {
-        state = State.CHUNK_EXTENSION;
-        return;
-      } else if (sizeDigits > 0 && b == '\n') {
-        endOfSizeLine();
-        return;
-      } else {
-        throw new MalformedResponse("bad chunk size");
-      }
-    }
-  }
-
-  private void countSizeLine(int n) throws MalformedResponse {
-    sizeLineBytes += n;
-    if (sizeLineBytes > MAX_LINE_BYTES) {
-      throw new MalformedResponse("a chunk-size line is longer than " + MAX_LINE_BYTES + " bytes");
-    }
-  }
-
-  private void endOfSizeLine() {
-    if (remaining == 0) {
-      startSection(State.TRAILERS, true);
-    } else {
-      state = State.CHUNK_DATA;
-      sizeLineBytes = 0;
-    }
-  }
-
-  // --- Bytes ---
-
-  /** The end of the line starting at {@code from}, before its line feed (and carriage return). */
-  private static int lineEnd(byte[] h, int from, int end) {
-    int i = from;
-    while (i < end && h[i] != '\n') {
-      i++;
-    }
-    return i > from && h[i - 1] == '\r' ? i - 1 : i;
-  }
-
-  /** The start of the line after the one ending at {@code lineEnd}. */
-  private static int next(byte[] h, int lineEnd, int end) {
-    int i = lineEnd;
-    while (i < end && h[i] != '\n') {
-      i++;
-    }
-    return i + 1;
-  }
-
-  /** Whether a name this long may be a hop-by-hop header's: a check that spares making a string. */
-  private static boolean hopByHopLength(int length) {
-    return length == 2 || length == 7 || length == 10 || length == 18 || length == 19;
-  }
-
-  /** Whether the name at {@code h[from..from+length)} is {@code lower}, in any case. */
-  private static boolean named(byte[] h, int from, int length, byte[] lower) {
-    return length == lower.length && startsWithIgnoreCase(h, from, from + length, lower);
-  }
-
-  private static boolean startsWithIgnoreCase(byte[] h, int from, int end, byte[] lower) {
-    if (end - from < lower.length) {
-      return false;
-    }
-    for (int i = 0; i < lower.length; i++) {
-      byte b = h[from + i];
-      if ((b >= 'A' && b <= 'Z' ? b | 0x20 : b) != lower[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static long contentLength(byte[] h, int from, int end) throws MalformedResponse {
-    if (from == end || end - from > 18) {
-      throw new MalformedResponse("bad content-length `" + shown(h, from, end) + "`");
-    }
-    long n = 0;
-    for (int i = from; i < end; i++) {
-      if (h[i] < '0' || h[i] > '9') {
-        throw new MalformedResponse("bad content-length `" + shown(h, from, end) + "`");
-      }
-      n = n * 10 + (h[i] - '0');
-    }
-    return n;
-  }
-
-  private static boolean lastCodingIsChunked(byte[] h, int from, int end) {
-    int start = end;
-    while (start > from && h[start - 1] != ',') {
-      start--;
-    }
-    return trimmedEqualsIgnoreCase(h, start, end, CHUNKED);
-  }
-
-  /** Whether a comma-separated header value holds {@code lower}, in any case. */
-  private static boolean hasToken(byte[] h, int from, int end, byte[] lower) {
-    int start = from;
-    for (int i = from; i <= end; i++) {
-      if (i == end || h[i] == ',') {
-        if (trimmedEqualsIgnoreCase(h, start, i, lower)) {
-          return true;
-        }
-        start = i + 1;
-      }
-    }
-    return false;
-  }
-
-  /** Whether {@code h[from..end)}, less spaces and tabs around it, is {@code lower} in any case. */
-  private static boolean trimmedEqualsIgnoreCase(byte[] h, int from, int end, byte[] lower) {
-    while (from < end && (h[from] == ' ' || h[from] == '\t')) {
-      from++;
-    }
-    while (end > from && (h[end - 1] == ' ' || h[end - 1] == '\t')) {
-      end--;
-    }
-    return end - from == lower.length && startsWithIgnoreCase(h, from, end, lower);
-  }
-
-  private static String text(byte[] h, int from, int end) {
-    return new String(h, from, end - from, StandardCharsets.ISO_8859_1);
-  }
-
-  /** Bytes as shown in an error message: printable ASCII, cut short. */
-  private static String shown(byte[] h, int from, int end) {
-    StringBuilder b = new StringBuilder();
-    for (int i = from; i < Math.min(end, from + 80); i++) {
-      b.append(h[i] >= 0x20 && h[i] < 0x7f ? (char) h[i] : '?');
-    }
-    return end - from > 80 ? b.append("...").toString() : b.toString();
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
 }

@@ -111,8 +111,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements R
         // More than the answer: the same distrust.
         ctx.close();
       }
-    } catch (ReplicaResponseParser.MalformedResponse e) {
-      failure = e;
+    } catch (MalformedHttp e) {
+      failure = new IOException("malformed response from the replica: " + e.getMessage(), e);
       ctx.close();
     } finally {
       in.release();

@@ -231,7 +231,7 @@ class ReplicaResponseParserTest {
     ByteBuf in = Unpooled.copiedBuffer(text, StandardCharsets.ISO_8859_1);
     try {
       assertThatThrownBy(() -> p.feed(in))
-          .isInstanceOf(ReplicaResponseParser.MalformedResponse.class)
+          .isInstanceOf(MalformedHttp.class)
           .hasMessageContaining(message);
     } finally {
       in.release();
