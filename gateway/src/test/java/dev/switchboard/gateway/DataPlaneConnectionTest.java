@@ -106,6 +106,71 @@ class DataPlaneConnectionTest {
     assertThat(answer).contains("\"type\":\"invalid_request_error\"");
   }
 
+  @Test
+  void aRequestHiddenBehindConflictingFramingIsNeverAnswered() throws Exception {
+    AtomicInteger reached = new AtomicInteger();
+    int port = h.replica(req -> req.body().onSuccess(b -> {
+      reached.incrementAndGet();
+      req.response().end(b);
+    }));
+    h.start(GatewayHarness.config("round-robin", "", port));
+    // Read by its length, the body is "0\r\n\r\n"; read by its chunks, a second request follows.
+    String answer =
+        exchange(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer sk-good\r\n"
+                + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+                + "GET /v1/models HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer sk-good\r\n\r\n");
+    assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("connection: close");
+    assertThat(answer).contains("Malformed HTTP request: both content-length and transfer-encoding");
+    assertThat(answer.split("HTTP/1.1 ", -1)).as("one answer, then the close").hasSize(2);
+    assertThat(reached).hasValue(0);
+  }
+
+  @Test
+  void aTransferCodingOtherThanChunkedGets501() throws Exception {
+    h.start(GatewayHarness.config("round-robin", "", echoReplica()));
+    String answer =
+        exchange(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer sk-good\r\n"
+                + "Transfer-Encoding: gzip\r\n\r\n");
+    assertThat(answer).startsWith("HTTP/1.1 501").contains("\"code\":\"not_implemented\"");
+  }
+
+  @Test
+  void moreBytesPipelinedThanTheGatewayReadsAheadAreAllAnsweredInOrder() throws Exception {
+    h.start(GatewayHarness.config("round-robin", "", echoReplica()));
+    int n = 100;
+    StringBuilder requests = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      String body = CHAT.replace("hi", "request " + i + " " + "x".repeat(1500));
+      requests.append(post(body, "HTTP/1.1", i == n - 1 ? "Connection: close\r\n" : ""));
+    }
+    // Past the 64 KiB read ahead behind an unfinished answer, the gateway stops reading for a while.
+    assertThat(requests.length()).isGreaterThan(128 * 1024);
+    try (Socket s = new Socket("127.0.0.1", h.gateway.port())) {
+      s.setSoTimeout(10_000);
+      // Written from a thread of its own: the gateway stops reading while it answers.
+      Thread writer = new Thread(() -> {
+        try {
+          s.getOutputStream().write(requests.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+          // The read below fails the test.
+        }
+      });
+      writer.start();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      s.getInputStream().transferTo(out);
+      writer.join();
+      String answers = out.toString(StandardCharsets.UTF_8);
+      int at = 0;
+      for (int i = 0; i < n; i++) {
+        int found = answers.indexOf("request " + i + " ", at);
+        assertThat(found).as("answer %d comes after answer %d", i, i - 1).isGreaterThan(at);
+        at = found;
+      }
+    }
+  }
+
   /** A chat request whose body is sent chunked ({@code Transfer-Encoding: chunked}), 100 bytes a chunk. */
   private static String chunkedPost(String body) {
     StringBuilder raw =

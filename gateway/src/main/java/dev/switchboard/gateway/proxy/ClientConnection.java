@@ -9,26 +9,20 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Map;
 
 /**
- * One client's connection to the data plane: reads its requests one at a time (bodies bounded),
- * hands each to the {@link LoopProxy}, and writes the answer. HTTP/1.1 keep-alive, with requests
- * pipelined behind an unfinished answer held until it is done.
+ * One client's connection to the data plane: reads its requests one at a time with the data
+ * plane's own {@link ClientRequestParser} (bodies bounded), hands each to the {@link LoopProxy},
+ * and writes the answer. HTTP/1.1 keep-alive, with requests pipelined behind an unfinished answer
+ * kept as unread bytes until it is done; past {@link #MAX_HELD_BYTES} of them, reading pauses.
  *
  * <p>Used only from its event loop.
  */
@@ -50,23 +44,37 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   /** Body pieces up to this size are copied behind what is waiting to be written. */
   private static final int COPY_MAX_BYTES = 2048;
 
-  /** Pipelined messages held behind an unfinished answer; more closes the connection. */
-  private static final int MAX_PIPELINED = 64;
+  /** Bytes read ahead (pipelined requests) while an answer is unfinished; beyond, reading pauses. */
+  static final int MAX_HELD_BYTES = 64 * 1024;
+
+  private static final ChunkedBody.Data DISCARD = ByteBuf::skipBytes;
 
   private final LoopProxy proxy;
   private final int maxBodyBytes;
+  private final ClientRequestParser parser = new ClientRequestParser();
+  private final ChunkedBody.Data intoBody = this::intoBody;
   private ChannelHandlerContext ctx;
   private State state = State.IDLE;
-  private HttpRequest request;
+  /** Bytes read and not parsed yet: a partial request, or requests pipelined behind an answer. */
+  private ByteBuf unread;
+  /** Reading stopped while too many bytes wait behind an unfinished answer. */
+  private boolean paused;
+  /** The connection closes once the current answer is out: nothing more is read. */
+  private boolean closing;
+  private ClientRequest request;
   private ApiKey key;
   private ByteBuf body;
-  private ArrayDeque<Object> pipelined;
+  /** A chunked body went past the limit. */
+  private boolean overLimit;
 
   /** The current answer: keep the connection after it, its head sent, it ended. */
   private boolean keepAlive;
   private boolean headWritten;
   private boolean chunked;
   private boolean ended = true;
+  /** The request's version and method, which shape its answer. */
+  private boolean http11 = true;
+  private boolean headRequest;
   /** Headers decided before the answer (retry-after), added to whatever it is. */
   private HttpHeaders extraHeaders;
   /** The rate-limit decision whose headers go on the current answer, if limits apply. */
@@ -94,28 +102,23 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (state == State.ANSWERING || (pipelined != null && !pipelined.isEmpty())) {
-      hold(msg);
+    ByteBuf in = (ByteBuf) msg;
+    if (closing) {
+      in.release();
       return;
     }
-    handle(msg);
+    unread = unread == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), unread, in);
+    process();
   }
 
-  private void hold(Object msg) {
-    if (pipelined == null) {
-      pipelined = new ArrayDeque<>();
-    }
-    if (pipelined.size() >= MAX_PIPELINED) {
-      ReferenceCountUtil.release(msg);
-      ctx.close();
-      return;
-    }
-    pipelined.add(msg);
-  }
-
-  private void handle(Object msg) {
+  /** Reads what can be read now: requests, one at a time, while none is being answered. */
+  private void process() {
     try {
-      dispatch(msg);
+      while (unread != null && state != State.ANSWERING && !closing && step()) {
+        // Each step reads a head, or a body to its end or as far as it has come.
+      }
+    } catch (MalformedHttp e) {
+      malformed(e);
     } catch (RuntimeException e) {
       // A fault of the gateway's own: answer 500 in OpenAI's shape if nothing went out yet, and
       // close, since the connection's state can no longer be trusted.
@@ -127,41 +130,83 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         ctx.close();
       }
     }
+    if (unread != null && (closing || !unread.isReadable())) {
+      unread.release();
+      unread = null;
+    }
+    int held = unread == null ? 0 : unread.readableBytes();
+    if (!paused && state == State.ANSWERING && held > MAX_HELD_BYTES) {
+      paused = true;
+      ctx.channel().config().setAutoRead(false);
+    } else if (paused && state != State.ANSWERING) {
+      paused = false;
+      ctx.channel().config().setAutoRead(true);
+    }
   }
 
-  private void dispatch(Object msg) {
-    if (msg instanceof HttpRequest req) {
-      startRequest(req);
-    }
-    if (msg instanceof HttpContent content) {
-      onContent(content);
-    } else if (!(msg instanceof HttpRequest)) {
-      ReferenceCountUtil.release(msg);
+  /** One step of reading; false when more bytes are needed. */
+  private boolean step() throws MalformedHttp {
+    switch (state) {
+      case IDLE -> {
+        ClientRequest r = parser.head(unread);
+        if (r == null) {
+          return false;
+        }
+        startRequest(r);
+        return true;
+      }
+      case READING -> {
+        boolean done = parser.body(unread, intoBody);
+        if (overLimit) {
+          tooLarge();
+          return false;
+        }
+        if (!done) {
+          return false;
+        }
+        state = State.ANSWERING;
+        ByteBuf whole = body;
+        body = null;
+        proxy.route(this, request, key, whole);
+        return true;
+      }
+      case DISCARDING -> {
+        if (!parser.body(unread, DISCARD)) {
+          return false;
+        }
+        if (!ended) {
+          state = State.ANSWERING;
+          return false;
+        }
+        state = State.IDLE;
+        if (draining) {
+          ctx.close();
+          return false;
+        }
+        return true;
+      }
+      default -> throw new IllegalStateException(state.name());
     }
   }
 
-  private void startRequest(HttpRequest req) {
+  private void startRequest(ClientRequest req) {
     request = req;
-    keepAlive = HttpUtil.isKeepAlive(req) && !draining;
+    http11 = req.http11();
+    headRequest = req.isHead();
+    keepAlive = req.keepAlive() && !draining;
     headWritten = false;
     chunked = false;
     ended = false;
+    overLimit = false;
     extraHeaders = null;
     rateDecision = null;
-    if (req.decoderResult().isFailure()) {
-      keepAlive = false;
-      state = State.DISCARDING;
-      sendError(OpenAiError.BAD_REQUEST, "Malformed HTTP request: " + req.decoderResult().cause().getMessage(), null);
-      return;
-    }
     key = proxy.onRequest(this, req);
     if (key == null) {
       // Answered already (an error, or the model list).
       state = State.DISCARDING;
       return;
     }
-    // Netty's decoder has refused a malformed Content-Length already (a decoder failure, above).
-    long declared = HttpUtil.getContentLength(req, -1L);
+    long declared = req.contentLength();
     if (declared > maxBodyBytes) {
       tooLarge();
       return;
@@ -169,50 +214,52 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     state = State.READING;
     // On the heap: its fields are parsed from its array, and the upstream request copies it anyway.
     body = ctx.alloc().heapBuffer(declared >= 0 ? (int) declared : 1024);
-    if (HttpUtil.is100ContinueExpected(req)) {
+    if (req.expectContinue() && http11) {
       // Only now, after the key and the declared size passed: a refused client never sends its body.
-      req.headers().remove(HttpHeaderNames.EXPECT);
       ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
     }
   }
 
-  private void onContent(HttpContent content) {
-    boolean last = content instanceof LastHttpContent;
-    switch (state) {
-      case READING -> {
-        ByteBuf piece = content.content();
-        if (body.readableBytes() + piece.readableBytes() > maxBodyBytes) {
-          content.release();
-          tooLarge();
-          return;
-        }
-        body.writeBytes(piece);
-        content.release();
-        if (content.decoderResult().isFailure()) {
-          state = State.DISCARDING;
-          keepAlive = false;
-          releaseBody();
-          sendError(OpenAiError.BAD_REQUEST, "Malformed HTTP request body.", null);
-          return;
-        }
-        if (last) {
-          state = State.ANSWERING;
-          ByteBuf whole = body;
-          body = null;
-          proxy.route(this, request, key, whole);
-        }
-      }
-      case DISCARDING -> {
-        content.release();
-        if (last) {
-          state = ended ? State.IDLE : State.ANSWERING;
-          if (ended) {
-            afterAnswer();
-          }
-        }
-      }
-      default -> content.release();
+  private void intoBody(ByteBuf in, int n) {
+    if (overLimit || body.readableBytes() + n > maxBodyBytes) {
+      overLimit = true;
+      in.skipBytes(n);
+    } else {
+      body.writeBytes(in, n);
     }
+  }
+
+  /** Bytes that are not a request: answered (if nothing was yet) and the connection closed. */
+  private void malformed(MalformedHttp e) {
+    releaseBody();
+    keepAlive = false;
+    if (state == State.IDLE) {
+      // No request to answer for: the answer is to the malformed one.
+      request = null;
+      http11 = true;
+      headRequest = false;
+      headWritten = false;
+      ended = false;
+      extraHeaders = null;
+      rateDecision = null;
+    }
+    closing = true;
+    if (state == State.IDLE || state == State.READING) {
+      state = State.DISCARDING;
+      sendError(errorFor(e.status()), "Malformed HTTP request: " + e.getMessage() + ".", null);
+    } else if (ended) {
+      closeAfterWrites();
+    }
+    // Else the answer under way ends the connection when it is done.
+  }
+
+  private static OpenAiError errorFor(int status) {
+    return switch (status) {
+      case 431 -> OpenAiError.HEADERS_TOO_LARGE;
+      case 501 -> OpenAiError.NOT_IMPLEMENTED;
+      case 505 -> OpenAiError.VERSION_NOT_SUPPORTED;
+      default -> OpenAiError.BAD_REQUEST;
+    };
   }
 
   private void tooLarge() {
@@ -220,6 +267,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     releaseBody();
     state = State.DISCARDING;
     keepAlive = false;
+    closing = true;
     sendError(
         OpenAiError.TOO_LARGE, "The request body is larger than the limit of " + maxBodyBytes + " bytes.", null);
   }
@@ -305,7 +353,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     Http1.header(out, HttpHeaderNames.CONTENT_LENGTH, content.length);
     connectionHeader(out);
     Http1.endOfHead(out);
-    if (request == null || !HttpMethod.HEAD.equals(request.method())) {
+    if (!headRequest) {
       out.writeBytes(content);
     }
     headWritten = true;
@@ -324,7 +372,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (head.contentLength() >= 0) {
       Http1.header(out, HttpHeaderNames.CONTENT_LENGTH, head.contentLength());
     } else if (head.hasBody()) {
-      if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+      if (http11) {
         Http1.header(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         chunked = true;
       } else {
@@ -351,7 +399,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private void connectionHeader(ByteBuf out) {
     if (!keepAlive) {
       Http1.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (!request.protocolVersion().isKeepAliveDefault()) {
+    } else if (!http11) {
       Http1.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
   }
@@ -438,25 +486,25 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
         afterAnswer();
       }
     } else {
+      closing = true;
       ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
     }
   }
 
-  /** Picks up requests that were pipelined behind the answer just finished. */
+  /** Closes once what was written has gone out. */
+  private void closeAfterWrites() {
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Reads on: requests that were pipelined behind the answer just finished, or reading resumed. */
   private void afterAnswer() {
     if (draining) {
       ctx.close();
       return;
     }
-    if (pipelined != null && !pipelined.isEmpty()) {
+    if (unread != null || paused) {
       // Later, not from inside the code that ended the answer.
-      ctx.channel().eventLoop().execute(this::replay);
-    }
-  }
-
-  private void replay() {
-    while (pipelined != null && !pipelined.isEmpty() && state != State.ANSWERING && ctx.channel().isActive()) {
-      handle(pipelined.poll());
+      ctx.channel().eventLoop().execute(this::process);
     }
   }
 
@@ -475,9 +523,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     proxy.closed(this);
     releaseBody();
     releaseUnsent();
-    if (pipelined != null) {
-      pipelined.forEach(ReferenceCountUtil::release);
-      pipelined.clear();
+    if (unread != null) {
+      unread.release();
+      unread = null;
     }
     Exchange e = exchange;
     exchange = null;

@@ -14,7 +14,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -79,8 +78,7 @@ public final class DataPlane {
               @Override
               protected void initChannel(SocketChannel ch) {
                 LoopProxy proxy = plane.loops.get(ch.eventLoop());
-                ch.pipeline()
-                    .addLast(new HttpRequestDecoder(), proxy.newConnection());
+                ch.pipeline().addLast(proxy.newConnection());
               }
             })
         .bind(config.data().host(), config.data().port())

@@ -13,13 +13,10 @@ import dev.switchboard.gateway.upstream.UpstreamReplica;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 
@@ -38,10 +35,11 @@ final class Exchange
     implements PoolAdmission.Waiter, TimeoutSweeper.Watched, UpstreamConnection.Listener, UpstreamPool.Callback {
   /** Request bodies up to this size are copied in behind the head, to be written together. */
   private static final int COPY_MAX_BYTES = 16 * 1024;
+  private static final AsciiString POST = AsciiString.cached("POST");
 
   private final LoopProxy proxy;
   private final ClientConnection client;
-  private final HttpRequest request;
+  private final ClientRequest request;
   private final ByteBuf body;
   private final RequestFields fields;
   private final ReplicaPool pool;
@@ -78,7 +76,7 @@ final class Exchange
   private boolean released;
 
   Exchange(
-      LoopProxy proxy, ClientConnection client, HttpRequest request, ByteBuf body, RequestFields fields,
+      LoopProxy proxy, ClientConnection client, ClientRequest request, ByteBuf body, RequestFields fields,
       ReplicaPool pool, RequestInfo info, Reservation reservation) {
     this.proxy = proxy;
     this.client = client;
@@ -192,15 +190,9 @@ final class Exchange
    */
   private ByteBuf upstreamHead() {
     ByteBuf out = client.alloc().directBuffer(512 + Math.min(body.readableBytes(), COPY_MAX_BYTES));
-    Http1.requestLine(out, HttpMethod.POST.asciiName(), request.uri());
+    Http1.requestLine(out, POST, request.uri());
     Http1.header(out, HttpHeaderNames.HOST, upstream.hostHeader());
-    Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence();
-    while (it.hasNext()) {
-      Map.Entry<CharSequence, CharSequence> h = it.next();
-      if (!LoopProxy.notForwarded(h.getKey())) {
-        Http1.header(out, h.getKey(), h.getValue());
-      }
-    }
+    request.writeForwardedHeaders(out);
     Http1.header(out, HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     Http1.endOfHead(out);
     return out;

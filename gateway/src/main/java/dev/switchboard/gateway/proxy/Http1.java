@@ -69,6 +69,18 @@ final class Http1 {
     out.writeBytes(CRLF);
   }
 
+  /**
+   * Header lines as received: {@code lines} holds the start and end (before the line break) of
+   * each in {@code head}, in turn; each is written with a line break of its own.
+   */
+  static void lines(ByteBuf out, byte[] head, int[] lines, int count) {
+    for (int i = 0; i < count; i++) {
+      int start = lines[2 * i];
+      out.writeBytes(head, start, lines[2 * i + 1] - start);
+      out.writeBytes(CRLF);
+    }
+  }
+
   /** The empty line that ends a head. */
   static void endOfHead(ByteBuf out) {
     out.writeBytes(CRLF);

@@ -17,11 +17,7 @@ import dev.switchboard.gateway.upstream.UpstreamReplica;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.resolver.AddressResolverGroup;
-import io.netty.util.AsciiString;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -162,20 +158,18 @@ final class LoopProxy {
    * A request's head: answers what can be answered now, and returns the caller's key when the body
    * is to be read and routed; null when answered.
    */
-  ApiKey onRequest(ClientConnection c, HttpRequest req) {
-    String uri = req.uri();
-    int query = uri.indexOf('?');
-    String path = query < 0 ? uri : uri.substring(0, query);
+  ApiKey onRequest(ClientConnection c, ClientRequest req) {
+    String path = req.path();
     switch (path) {
       case "/v1/chat/completions", "/v1/completions", "/v1/embeddings" -> {
-        if (!req.method().equals(HttpMethod.POST)) {
+        if (!req.isPost()) {
           c.sendError(OpenAiError.METHOD_NOT_ALLOWED, "Use POST for " + path + ".", null);
           return null;
         }
         return authenticate(c, req);
       }
       case "/v1/models" -> {
-        if (!req.method().equals(HttpMethod.GET)) {
+        if (!req.isGet()) {
           c.sendError(OpenAiError.METHOD_NOT_ALLOWED, "Use GET for /v1/models.", null);
         } else if (authenticate(c, req) != null) {
           c.sendJson(200, modelsJson);
@@ -190,11 +184,11 @@ final class LoopProxy {
   }
 
   /** The caller's key, or null after answering 401. With no keys configured, everyone is anonymous. */
-  private ApiKey authenticate(ClientConnection c, HttpRequest req) {
+  private ApiKey authenticate(ClientConnection c, ClientRequest req) {
     if (!auth.hasKeys()) {
       return ANONYMOUS;
     }
-    String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+    String header = req.authorization();
     ApiKey key = header == null ? null : knownKeys.get(header);
     if (key == null) {
       key = auth.authenticate(header);
@@ -212,7 +206,7 @@ final class LoopProxy {
   }
 
   /** A whole request: parse its routing fields, pick its pool, check its rate limit. Owns {@code body}. */
-  void route(ClientConnection c, HttpRequest req, ApiKey key, ByteBuf body) {
+  void route(ClientConnection c, ClientRequest req, ApiKey key, ByteBuf body) {
     RequestFields fields;
     try {
       fields = body.hasArray()
@@ -249,7 +243,7 @@ final class LoopProxy {
   }
 
   private void decided(
-      ClientConnection c, HttpRequest req, ApiKey key, ByteBuf body, RequestFields fields, ReplicaPool pool,
+      ClientConnection c, ClientRequest req, ApiKey key, ByteBuf body, RequestFields fields, ReplicaPool pool,
       long estimate, Admission admission, Throwable error) {
     if (error != null) {
       body.release();
@@ -292,7 +286,7 @@ final class LoopProxy {
 
   /** Rate limit passed: into the pool's admission queue, or straight to a replica. */
   private void admit(
-      ClientConnection c, HttpRequest req, ApiKey key, ByteBuf body, RequestFields fields, ReplicaPool pool,
+      ClientConnection c, ClientRequest req, ApiKey key, ByteBuf body, RequestFields fields, ReplicaPool pool,
       Reservation reservation) {
     // Deposits go to the shared budget in batches, so the loops do not contend on it per request.
     if (++requestsSinceDeposit == DEPOSIT_BATCH) {
@@ -341,47 +335,5 @@ final class LoopProxy {
     }
     out.writeBytes(bytes, i + 1, bytes.length - i - 1);
     return out;
-  }
-
-  // --- Headers ---
-
-  /** Hop-by-hop headers (RFC 9110 §7.6.1 and the ones that name a connection's framing). */
-  static boolean hopByHop(CharSequence name) {
-    switch (name.length()) {
-      case 2:
-        return AsciiString.contentEqualsIgnoreCase(name, "te");
-      case 7:
-        return AsciiString.contentEqualsIgnoreCase(name, "upgrade") || AsciiString.contentEqualsIgnoreCase(name, "trailer");
-      case 10:
-        return AsciiString.contentEqualsIgnoreCase(name, "connection") || AsciiString.contentEqualsIgnoreCase(name, "keep-alive");
-      case 17:
-        return AsciiString.contentEqualsIgnoreCase(name, "transfer-encoding");
-      case 18:
-        return AsciiString.contentEqualsIgnoreCase(name, "proxy-authenticate");
-      case 19:
-        return AsciiString.contentEqualsIgnoreCase(name, "proxy-authorization");
-      default:
-        return false;
-    }
-  }
-
-  /**
-   * Request headers not forwarded to a replica: hop-by-hop ones, those the gateway sets itself
-   * (host, length), and the caller's key. Checked without allocating, since every header of every
-   * request passes here.
-   */
-  static boolean notForwarded(CharSequence name) {
-    switch (name.length()) {
-      case 4:
-        return AsciiString.contentEqualsIgnoreCase(name, "host");
-      case 6:
-        return AsciiString.contentEqualsIgnoreCase(name, "expect");
-      case 13:
-        return AsciiString.contentEqualsIgnoreCase(name, "authorization");
-      case 14:
-        return AsciiString.contentEqualsIgnoreCase(name, "content-length");
-      default:
-        return hopByHop(name);
-    }
   }
 }

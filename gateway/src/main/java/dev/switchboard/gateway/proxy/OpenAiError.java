@@ -18,13 +18,16 @@ public enum OpenAiError {
   MODEL_NOT_FOUND(404, "invalid_request_error", "model_not_found"),
   METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed"),
   TOO_LARGE(413, "invalid_request_error", "request_too_large"),
+  HEADERS_TOO_LARGE(431, "invalid_request_error", "request_header_fields_too_large"),
   RATE_LIMITED(429, "requests", "rate_limit_exceeded"),
   RATE_LIMITED_TOKENS(429, "tokens", "rate_limit_exceeded"),
   INTERNAL(500, "server_error", "internal_error"),
+  NOT_IMPLEMENTED(501, "invalid_request_error", "not_implemented"),
   UPSTREAM_FAILED(502, "server_error", "upstream_error"),
   NO_REPLICA(503, "server_error", "service_unavailable"),
   OVERLOADED(503, "server_error", "overloaded"),
-  TIMEOUT(504, "server_error", "timeout");
+  TIMEOUT(504, "server_error", "timeout"),
+  VERSION_NOT_SUPPORTED(505, "invalid_request_error", "http_version_not_supported");
 
   private static final JsonFactory JSON = new JsonFactory();
 

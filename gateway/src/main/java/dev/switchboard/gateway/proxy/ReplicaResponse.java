@@ -74,10 +74,6 @@ final class ReplicaResponse {
    * {@code transfer-encoding}), which the gateway writes itself for its own hop.
    */
   void writeHeaders(ByteBuf out) {
-    for (int i = 0; i < lineCount; i++) {
-      int start = lines[2 * i];
-      out.writeBytes(head, start, lines[2 * i + 1] - start);
-      out.writeByte('\r').writeByte('\n');
-    }
+    Http1.lines(out, head, lines, lineCount);
   }
 }

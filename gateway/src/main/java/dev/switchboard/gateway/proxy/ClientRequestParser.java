@@ -1,0 +1,350 @@
+package dev.switchboard.gateway.proxy;
+
+import static dev.switchboard.gateway.proxy.Http1Syntax.ascii;
+import static dev.switchboard.gateway.proxy.Http1Syntax.hasControl;
+import static dev.switchboard.gateway.proxy.Http1Syntax.hasToken;
+import static dev.switchboard.gateway.proxy.Http1Syntax.lineEnd;
+import static dev.switchboard.gateway.proxy.Http1Syntax.named;
+import static dev.switchboard.gateway.proxy.Http1Syntax.next;
+import static dev.switchboard.gateway.proxy.Http1Syntax.shown;
+import static dev.switchboard.gateway.proxy.Http1Syntax.text;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+
+/**
+ * Reads clients' HTTP/1.1 (and 1.0) requests from the bytes of their connection: each head into a
+ * {@link ClientRequest}, then its body, by its length or its chunks. Netty's general decoder built
+ * a header map (each name and value a string, hashed and validated) and a message per piece for
+ * this; the data plane looks at five headers and forwards the rest as bytes.
+ *
+ * <p>Strict about the framing, since a gateway that reads a request's end differently from
+ * whatever stands in front of it lets one request hide inside another (request smuggling). Refused
+ * with a message naming the problem: content-length beside transfer-encoding, conflicting lengths,
+ * any transfer coding but chunked (501), folded or nameless header lines, a space before a colon,
+ * control characters such as a bare carriage return, more than one host or key, a missing host in
+ * HTTP/1.1, and versions other than 1.0 and 1.1 (505). Used from one event loop.
+ */
+final class ClientRequestParser {
+  /** Longest head accepted, request line and headers together (431 beyond). */
+  static final int MAX_HEAD_BYTES = 16 * 1024;
+
+  private static final byte[] AUTHORIZATION = ascii("authorization");
+  private static final byte[] CONNECTION = ascii("connection");
+  private static final byte[] CONTENT_LENGTH = ascii("content-length");
+  private static final byte[] EXPECT = ascii("expect");
+  private static final byte[] HOST = ascii("host");
+  private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+  private static final byte[] CLOSE = ascii("close");
+  private static final byte[] KEEP_ALIVE = ascii("keep-alive");
+  private static final byte[] CONTINUE = ascii("100-continue");
+  private static final byte[] HTTP_1_0 = ascii("HTTP/1.0");
+  private static final byte[] HTTP_1_1 = ascii("HTTP/1.1");
+  private static final byte[] HTTP = ascii("HTTP/");
+  private static final byte[] NOTHING = {};
+
+  private final HeadSection section = new HeadSection();
+  private final ChunkedBody chunks = new ChunkedBody(section);
+  /** A head is being gathered (its first byte has come). */
+  private boolean inHead;
+  /** The current body: chunked, else the bytes left of its length. */
+  private boolean chunked;
+  private long remaining;
+
+  /**
+   * Reads a request's head from {@code in}: the request once its head is whole, else null (what
+   * came is kept). Its body is read next, with {@link #body}.
+   */
+  ClientRequest head(ByteBuf in) throws MalformedHttp {
+    if (!inHead) {
+      // RFC 9112 §2.2: empty lines before a request line are ignored.
+      while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
+        in.skipBytes(1);
+      }
+      if (!in.isReadable()) {
+        return null;
+      }
+      inHead = true;
+      section.start(false);
+    }
+    if (!section.gather(in, MAX_HEAD_BYTES, 431, "the request head")) {
+      return null;
+    }
+    inHead = false;
+    ClientRequest request = parse(section.bytes(), section.length());
+    chunked = request.chunked();
+    remaining = chunked ? 0 : request.contentLength();
+    if (chunked) {
+      chunks.start();
+    }
+    return request;
+  }
+
+  /**
+   * Reads the body of the request read last, handing its bytes to {@code data}; true once it has
+   * ended (at once for a request without one). Bytes past its end are left in {@code in}.
+   */
+  boolean body(ByteBuf in, ChunkedBody.Data data) throws MalformedHttp {
+    if (chunked) {
+      return chunks.feed(in, data);
+    }
+    int n = (int) Math.min(remaining, in.readableBytes());
+    if (n > 0) {
+      remaining -= n;
+      data.take(in, n);
+    }
+    return remaining == 0;
+  }
+
+  private static ClientRequest parse(byte[] h, int end) throws MalformedHttp {
+    int lineEnd = lineEnd(h, 0, end);
+    // Request line: method SP request-target SP HTTP-version, one space each.
+    int sp1 = 0;
+    while (sp1 < lineEnd && Http1Syntax.token(h[sp1])) {
+      sp1++;
+    }
+    if (sp1 == 0 || sp1 == lineEnd || h[sp1] != ' ') {
+      throw new MalformedHttp("bad request line `" + shown(h, 0, lineEnd) + "`");
+    }
+    int sp2 = sp1 + 1;
+    while (sp2 < lineEnd && h[sp2] > ' ' && h[sp2] < 0x7f) {
+      sp2++;
+    }
+    if (sp2 == sp1 + 1 || sp2 == lineEnd || h[sp2] != ' ') {
+      throw new MalformedHttp("bad request line `" + shown(h, 0, lineEnd) + "`");
+    }
+    boolean http11 = version(h, sp2 + 1, lineEnd);
+    String method = method(h, sp1);
+    String uri = originForm(h, sp1 + 1, sp2);
+
+    int[] lines = new int[16];
+    int lineCount = 0;
+    long contentLength = -1;
+    int codings = -1; // where the transfer-encoding value starts, and its end
+    int codingsEnd = -1;
+    boolean close = false;
+    boolean keepAliveToken = false;
+    boolean otherConnectionOptions = false;
+    boolean expectContinue = false;
+    int hosts = 0;
+    String authorization = null;
+    int pos = next(h, lineEnd, end);
+    while (pos < end) {
+      int le = lineEnd(h, pos, end);
+      if (le == pos) {
+        break;
+      }
+      if (h[pos] == ' ' || h[pos] == '\t') {
+        // RFC 9112 §5.2: a server may refuse the obsolete line folding, and does.
+        throw new MalformedHttp("folded header line `" + shown(h, pos, le) + "`");
+      }
+      int colon = pos;
+      while (colon < le && h[colon] != ':') {
+        if (!Http1Syntax.token(h[colon])) {
+          // Includes a space before the colon, which RFC 9112 §5.1 says to refuse.
+          throw new MalformedHttp("bad header name in `" + shown(h, pos, le) + "`");
+        }
+        colon++;
+      }
+      if (colon == pos || colon == le) {
+        throw new MalformedHttp("bad header line `" + shown(h, pos, le) + "`");
+      }
+      if (hasControl(h, colon + 1, le)) {
+        throw new MalformedHttp("control character in the header line `" + shown(h, pos, le) + "`");
+      }
+      int vs = colon + 1;
+      int ve = le;
+      while (vs < ve && (h[vs] == ' ' || h[vs] == '\t')) {
+        vs++;
+      }
+      while (ve > vs && (h[ve - 1] == ' ' || h[ve - 1] == '\t')) {
+        ve--;
+      }
+      int nameLength = colon - pos;
+      boolean forward = false;
+      if (named(h, pos, nameLength, CONTENT_LENGTH)) {
+        long length = Http1Syntax.decimal(h, vs, ve);
+        if (length < 0) {
+          throw new MalformedHttp("bad content-length `" + shown(h, vs, ve) + "`");
+        }
+        if (contentLength >= 0 && length != contentLength) {
+          throw new MalformedHttp("conflicting content-length headers");
+        }
+        contentLength = length;
+      } else if (named(h, pos, nameLength, TRANSFER_ENCODING)) {
+        if (codings >= 0) {
+          throw new MalformedHttp("more than one transfer-encoding header");
+        }
+        codings = vs;
+        codingsEnd = ve;
+      } else if (named(h, pos, nameLength, HOST)) {
+        hosts++;
+      } else if (named(h, pos, nameLength, AUTHORIZATION)) {
+        if (authorization != null) {
+          throw new MalformedHttp("more than one authorization header");
+        }
+        authorization = text(h, vs, ve);
+      } else if (named(h, pos, nameLength, CONNECTION)) {
+        boolean c = hasToken(h, vs, ve, CLOSE);
+        boolean k = hasToken(h, vs, ve, KEEP_ALIVE);
+        close |= c;
+        keepAliveToken |= k;
+        otherConnectionOptions |= !onlyTokens(h, vs, ve, c, k);
+      } else if (named(h, pos, nameLength, EXPECT)) {
+        expectContinue |= hasToken(h, vs, ve, CONTINUE);
+      } else if (!Http1Syntax.hopByHop(h, pos, nameLength)) {
+        forward = true;
+      }
+      if (forward) {
+        if (2 * lineCount + 2 > lines.length) {
+          lines = Arrays.copyOf(lines, lines.length * 2);
+        }
+        lines[2 * lineCount] = pos;
+        lines[2 * lineCount + 1] = le;
+        lineCount++;
+      }
+      pos = next(h, le, end);
+    }
+    if (hosts > 1) {
+      throw new MalformedHttp("more than one host header");
+    }
+    if (hosts == 0 && http11) {
+      // RFC 9112 §3.2.
+      throw new MalformedHttp("an HTTP/1.1 request without a host header");
+    }
+    boolean chunked = false;
+    if (codings >= 0) {
+      if (!http11) {
+        // RFC 9112 §6.1: an HTTP/1.0 message with a transfer-encoding has faulty framing.
+        throw new MalformedHttp("transfer-encoding in an HTTP/1.0 request");
+      }
+      if (contentLength >= 0) {
+        throw new MalformedHttp("both content-length and transfer-encoding; send one");
+      }
+      if (!Http1Syntax.onlyChunked(h, codings, codingsEnd)) {
+        throw new MalformedHttp(501, "transfer-encoding `" + shown(h, codings, codingsEnd) + "` is not supported; send chunked or a content-length");
+      }
+      chunked = true;
+    }
+    if (otherConnectionOptions) {
+      lineCount = withoutConnectionOptions(h, end, lines, lineCount);
+    }
+    boolean keepAlive = http11 ? !close : keepAliveToken && !close;
+    return new ClientRequest(
+        method, uri, http11, keepAlive, expectContinue, chunked ? -1 : Math.max(0, contentLength), chunked,
+        authorization, Arrays.copyOf(h, end), lines, lineCount);
+  }
+
+  /** True for HTTP/1.1, false for HTTP/1.0; any other version is refused. */
+  private static boolean version(byte[] h, int from, int end) throws MalformedHttp {
+    if (end - from == 8 && Arrays.equals(h, from, end, HTTP_1_1, 0, 8)) {
+      return true;
+    }
+    if (end - from == 8 && Arrays.equals(h, from, end, HTTP_1_0, 0, 8)) {
+      return false;
+    }
+    if (end - from == 8 && Arrays.equals(h, from, from + 5, HTTP, 0, 5) && Character.isDigit(h[from + 5])
+        && h[from + 6] == '.' && Character.isDigit(h[from + 7])) {
+      throw new MalformedHttp(505, "HTTP version `" + shown(h, from, end) + "` is not supported; use HTTP/1.1");
+    }
+    throw new MalformedHttp("bad request line `" + shown(h, 0, end) + "`");
+  }
+
+  /** The method, as a constant for the usual ones. */
+  private static String method(byte[] h, int end) {
+    if (end == 4 && h[0] == 'P' && h[1] == 'O' && h[2] == 'S' && h[3] == 'T') {
+      return "POST";
+    }
+    if (end == 3 && h[0] == 'G' && h[1] == 'E' && h[2] == 'T') {
+      return "GET";
+    }
+    if (end == 4 && h[0] == 'H' && h[1] == 'E' && h[2] == 'A' && h[3] == 'D') {
+      return "HEAD";
+    }
+    return text(h, 0, end);
+  }
+
+  /**
+   * The target in origin form: as sent, or the path and query of an absolute-form target
+   * ({@code http://host/path}), which RFC 9112 §3.2.2 says a server must accept.
+   */
+  private static String originForm(byte[] h, int from, int end) {
+    if (h[from] != '/') {
+      int scheme = from;
+      while (scheme < end && h[scheme] != ':') {
+        scheme++;
+      }
+      if (scheme + 2 < end && h[scheme + 1] == '/' && h[scheme + 2] == '/') {
+        int path = scheme + 3;
+        while (path < end && h[path] != '/' && h[path] != '?') {
+          path++;
+        }
+        if (path == end || h[path] == '?') {
+          return "/" + text(h, path, end);
+        }
+        from = path;
+      }
+    }
+    return text(h, from, end);
+  }
+
+  /** Whether the connection header holds nothing but close and keep-alive (whichever were found). */
+  private static boolean onlyTokens(byte[] h, int from, int end, boolean close, boolean keepAlive) {
+    int tokens = 0;
+    int start = from;
+    for (int i = from; i <= end; i++) {
+      if (i == end || h[i] == ',') {
+        if (!Http1Syntax.trimmedEqualsIgnoreCase(h, start, i, NOTHING)) {
+          tokens++;
+        }
+        start = i + 1;
+      }
+    }
+    return tokens == (close ? 1 : 0) + (keepAlive ? 1 : 0);
+  }
+
+  /**
+   * Drops the forwarded lines that the connection header names (RFC 9110 §7.6.1: they are meant
+   * for this hop alone). Rare, so done in a second pass.
+   */
+  private static int withoutConnectionOptions(byte[] h, int end, int[] lines, int lineCount) {
+    int kept = 0;
+    for (int i = 0; i < lineCount; i++) {
+      int start = lines[2 * i];
+      int colon = start;
+      while (h[colon] != ':') {
+        colon++;
+      }
+      if (!namedByConnection(h, start, colon - start, end)) {
+        lines[2 * kept] = start;
+        lines[2 * kept + 1] = lines[2 * i + 1];
+        kept++;
+      }
+    }
+    return kept;
+  }
+
+  private static boolean namedByConnection(byte[] h, int name, int nameLength, int end) {
+    byte[] lower = new byte[nameLength];
+    for (int i = 0; i < nameLength; i++) {
+      byte b = h[name + i];
+      lower[i] = b >= 'A' && b <= 'Z' ? (byte) (b | 0x20) : b;
+    }
+    int pos = next(h, lineEnd(h, 0, end), end);
+    while (pos < end) {
+      int le = lineEnd(h, pos, end);
+      if (le == pos) {
+        break;
+      }
+      int colon = pos;
+      while (h[colon] != ':') {
+        colon++;
+      }
+      if (named(h, pos, colon - pos, CONNECTION) && hasToken(h, colon + 1, le, lower)) {
+        return true;
+      }
+      pos = next(h, le, end);
+    }
+    return false;
+  }
+}
