@@ -1,8 +1,8 @@
 package dev.switchboard.gateway.proxy;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -11,59 +11,68 @@ import java.nio.charset.StandardCharsets;
  * encoders (a header map built, hashed and validated, then copied out) cost several microseconds a
  * request. Values are written as ISO-8859-1, as HTTP/1.1 carries them; what is written was either
  * read from a connection already (and so has no line breaks) or is the gateway's own.
+ *
+ * <p>Everything goes out in runs of bytes, never a byte or a character at a time: on a pooled
+ * native buffer each single-byte write checks the buffer's reference count and address again.
  */
 final class Http1 {
   private static final byte[] CRLF = {'\r', '\n'};
   private static final byte[] COLON_SPACE = {':', ' '};
-  private static final byte[] HTTP_1_1 = ascii("HTTP/1.1 ");
+  private static final byte[] SPACE_HTTP_1_1_CRLF = ascii(" HTTP/1.1\r\n");
   private static final byte[] LAST_CHUNK = ascii("0\r\n\r\n");
   private static final byte[] HEX = ascii("0123456789abcdef");
+  /** {@code HTTP/1.1 NNN Reason} and a line break, for each status from 100 to 599, made once. */
+  private static final byte[][] STATUS_LINES = new byte[600][];
+  /** {@code HTTP/1.1 NNN }: the start of a relayed answer's status line, for each status. */
+  private static final byte[][] STATUS_STARTS = new byte[600][];
+
+  static {
+    for (int status = 100; status < 600; status++) {
+      STATUS_STARTS[status] = ascii("HTTP/1.1 " + status + " ");
+      STATUS_LINES[status] = ascii("HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n");
+    }
+  }
 
   private Http1() {}
 
   /** {@code HTTP/1.1 200 OK}, with the standard reason phrase. */
   static void statusLine(ByteBuf out, int status) {
-    statusStart(out, status);
-    ByteBufUtil.writeAscii(out, HttpResponseStatus.valueOf(status).reasonPhrase());
-    out.writeBytes(CRLF);
+    out.writeBytes(status < STATUS_LINES.length ? STATUS_LINES[status] : statusLineOf(status));
   }
 
   /** The status line of a relayed answer, with the replica's reason phrase if it gave one. */
   static void statusLine(ByteBuf out, ReplicaResponse head) {
-    statusStart(out, head.status());
-    if (head.hasReason()) {
-      head.writeReason(out);
-    } else {
-      ByteBufUtil.writeAscii(out, HttpResponseStatus.valueOf(head.status()).reasonPhrase());
+    int status = head.status();
+    if (!head.hasReason()) {
+      statusLine(out, status);
+      return;
     }
+    out.writeBytes(status < STATUS_STARTS.length ? STATUS_STARTS[status] : ascii("HTTP/1.1 " + status + " "));
+    head.writeReason(out);
     out.writeBytes(CRLF);
   }
 
-  private static void statusStart(ByteBuf out, int status) {
-    out.writeBytes(HTTP_1_1);
-    out.writeByte('0' + status / 100).writeByte('0' + status / 10 % 10).writeByte('0' + status % 10);
-    out.writeByte(' ');
+  private static byte[] statusLineOf(int status) {
+    return ascii("HTTP/1.1 " + status + " " + HttpResponseStatus.valueOf(status).reasonPhrase() + "\r\n");
   }
 
   /** {@code POST /v1/chat/completions HTTP/1.1}. */
   static void requestLine(ByteBuf out, CharSequence method, CharSequence uri) {
-    ByteBufUtil.writeAscii(out, method);
+    text(out, method);
     out.writeByte(' ');
-    ByteBufUtil.writeAscii(out, uri);
-    out.writeByte(' ');
-    out.writeBytes(HTTP_1_1, 0, HTTP_1_1.length - 1);
-    out.writeBytes(CRLF);
+    text(out, uri);
+    out.writeBytes(SPACE_HTTP_1_1_CRLF);
   }
 
   static void header(ByteBuf out, CharSequence name, CharSequence value) {
-    ByteBufUtil.writeAscii(out, name);
+    text(out, name);
     out.writeBytes(COLON_SPACE);
-    ByteBufUtil.writeAscii(out, value);
+    text(out, value);
     out.writeBytes(CRLF);
   }
 
   static void header(ByteBuf out, CharSequence name, long value) {
-    ByteBufUtil.writeAscii(out, name);
+    text(out, name);
     out.writeBytes(COLON_SPACE);
     decimal(out, value);
     out.writeBytes(CRLF);
@@ -88,14 +97,15 @@ final class Http1 {
 
   /** The line that opens a chunk of {@code size} bytes. */
   static void chunkStart(ByteBuf out, int size) {
-    int shift = 28;
-    while (shift > 0 && (size >>> shift) == 0) {
-      shift -= 4;
-    }
-    for (; shift >= 0; shift -= 4) {
-      out.writeByte(HEX[(size >>> shift) & 0xf]);
-    }
-    out.writeBytes(CRLF);
+    byte[] line = new byte[10];
+    int at = line.length - 2;
+    line[at] = '\r';
+    line[at + 1] = '\n';
+    do {
+      line[--at] = HEX[size & 0xf];
+      size >>>= 4;
+    } while (size != 0);
+    out.writeBytes(line, at, line.length - at);
   }
 
   /** The line break that closes a chunk's data. */
@@ -108,17 +118,26 @@ final class Http1 {
     out.writeBytes(LAST_CHUNK);
   }
 
+  /** Text as ISO-8859-1 bytes, in one write (a string's bytes are one array copy on a compact string). */
+  private static void text(ByteBuf out, CharSequence s) {
+    if (s instanceof AsciiString a) {
+      out.writeBytes(a.array(), a.arrayOffset(), a.length());
+    } else {
+      out.writeBytes(s.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+  }
+
   private static void decimal(ByteBuf out, long n) {
     if (n < 0) {
       throw new IllegalArgumentException("a header number must be >= 0, was " + n);
     }
-    long div = 1;
-    while (n / div >= 10) {
-      div *= 10;
-    }
-    for (; div > 0; div /= 10) {
-      out.writeByte((int) ('0' + n / div % 10));
-    }
+    byte[] digits = new byte[19];
+    int at = digits.length;
+    do {
+      digits[--at] = (byte) ('0' + n % 10);
+      n /= 10;
+    } while (n != 0);
+    out.writeBytes(digits, at, digits.length - at);
   }
 
   private static byte[] ascii(String s) {
