@@ -1,11 +1,8 @@
 package dev.switchboard.gateway.proxy;
 
 import static dev.switchboard.gateway.proxy.Http1Syntax.ascii;
-import static dev.switchboard.gateway.proxy.Http1Syntax.hasControl;
 import static dev.switchboard.gateway.proxy.Http1Syntax.hasToken;
 import static dev.switchboard.gateway.proxy.Http1Syntax.lineEnd;
-import static dev.switchboard.gateway.proxy.Http1Syntax.named;
-import static dev.switchboard.gateway.proxy.Http1Syntax.next;
 import static dev.switchboard.gateway.proxy.Http1Syntax.shown;
 import static dev.switchboard.gateway.proxy.Http1Syntax.text;
 
@@ -117,8 +114,7 @@ final class ClientRequestParser {
     String method = method(h, sp1);
     String uri = originForm(h, sp1 + 1, sp2);
 
-    int[] lines = new int[16];
-    int lineCount = 0;
+    HeaderLines lines = new HeaderLines(h, lineEnd, end);
     long contentLength = -1;
     int codings = -1; // where the transfer-encoding value starts, and its end
     int codingsEnd = -1;
@@ -128,82 +124,35 @@ final class ClientRequestParser {
     boolean expectContinue = false;
     int hosts = 0;
     String authorization = null;
-    int pos = next(h, lineEnd, end);
-    while (pos < end) {
-      int le = lineEnd(h, pos, end);
-      if (le == pos) {
-        break;
-      }
-      if (h[pos] == ' ' || h[pos] == '\t') {
-        // RFC 9112 §5.2: a server may refuse the obsolete line folding, and does.
-        throw new MalformedHttp("folded header line `" + shown(h, pos, le) + "`");
-      }
-      int colon = pos;
-      while (colon < le && h[colon] != ':') {
-        if (!Http1Syntax.token(h[colon])) {
-          // Includes a space before the colon, which RFC 9112 §5.1 says to refuse.
-          throw new MalformedHttp("bad header name in `" + shown(h, pos, le) + "`");
-        }
-        colon++;
-      }
-      if (colon == pos || colon == le) {
-        throw new MalformedHttp("bad header line `" + shown(h, pos, le) + "`");
-      }
-      if (hasControl(h, colon + 1, le)) {
-        throw new MalformedHttp("control character in the header line `" + shown(h, pos, le) + "`");
-      }
-      int vs = colon + 1;
-      int ve = le;
-      while (vs < ve && (h[vs] == ' ' || h[vs] == '\t')) {
-        vs++;
-      }
-      while (ve > vs && (h[ve - 1] == ' ' || h[ve - 1] == '\t')) {
-        ve--;
-      }
-      int nameLength = colon - pos;
-      boolean forward = false;
-      if (named(h, pos, nameLength, CONTENT_LENGTH)) {
-        long length = Http1Syntax.decimal(h, vs, ve);
-        if (length < 0) {
-          throw new MalformedHttp("bad content-length `" + shown(h, vs, ve) + "`");
-        }
-        if (contentLength >= 0 && length != contentLength) {
-          throw new MalformedHttp("conflicting content-length headers");
-        }
-        contentLength = length;
-      } else if (named(h, pos, nameLength, TRANSFER_ENCODING)) {
+    while (lines.next()) {
+      int vs = lines.valueStart();
+      int ve = lines.valueEnd();
+      if (lines.named(CONTENT_LENGTH)) {
+        contentLength = lines.contentLength(contentLength);
+      } else if (lines.named(TRANSFER_ENCODING)) {
         if (codings >= 0) {
           throw new MalformedHttp("more than one transfer-encoding header");
         }
         codings = vs;
         codingsEnd = ve;
-      } else if (named(h, pos, nameLength, HOST)) {
+      } else if (lines.named(HOST)) {
         hosts++;
-      } else if (named(h, pos, nameLength, AUTHORIZATION)) {
+      } else if (lines.named(AUTHORIZATION)) {
         if (authorization != null) {
           throw new MalformedHttp("more than one authorization header");
         }
         authorization = text(h, vs, ve);
-      } else if (named(h, pos, nameLength, CONNECTION)) {
+      } else if (lines.named(CONNECTION)) {
         boolean c = hasToken(h, vs, ve, CLOSE);
         boolean k = hasToken(h, vs, ve, KEEP_ALIVE);
         close |= c;
         keepAliveToken |= k;
         otherConnectionOptions |= !onlyTokens(h, vs, ve, c, k);
-      } else if (named(h, pos, nameLength, EXPECT)) {
+      } else if (lines.named(EXPECT)) {
         expectContinue |= hasToken(h, vs, ve, CONTINUE);
-      } else if (!Http1Syntax.hopByHop(h, pos, nameLength)) {
-        forward = true;
+      } else if (!lines.hopByHop()) {
+        lines.keep();
       }
-      if (forward) {
-        if (2 * lineCount + 2 > lines.length) {
-          lines = Arrays.copyOf(lines, lines.length * 2);
-        }
-        lines[2 * lineCount] = pos;
-        lines[2 * lineCount + 1] = le;
-        lineCount++;
-      }
-      pos = next(h, le, end);
     }
     if (hosts > 1) {
       throw new MalformedHttp("more than one host header");
@@ -226,13 +175,15 @@ final class ClientRequestParser {
       }
       chunked = true;
     }
+    int[] kept = lines.kept();
+    int keptCount = lines.keptCount();
     if (otherConnectionOptions) {
-      lineCount = withoutConnectionOptions(h, end, lines, lineCount);
+      keptCount = withoutConnectionOptions(h, end, kept, keptCount);
     }
     boolean keepAlive = http11 ? !close : keepAliveToken && !close;
     return new ClientRequest(
         method, uri, http11, keepAlive, expectContinue, chunked ? -1 : Math.max(0, contentLength), chunked,
-        authorization, Arrays.copyOf(h, end), lines, lineCount);
+        authorization, Arrays.copyOf(h, end), kept, keptCount);
   }
 
   /** True for HTTP/1.1, false for HTTP/1.0; any other version is refused. */
@@ -330,20 +281,15 @@ final class ClientRequestParser {
       byte b = h[name + i];
       lower[i] = b >= 'A' && b <= 'Z' ? (byte) (b | 0x20) : b;
     }
-    int pos = next(h, lineEnd(h, 0, end), end);
-    while (pos < end) {
-      int le = lineEnd(h, pos, end);
-      if (le == pos) {
-        break;
+    HeaderLines lines = new HeaderLines(h, lineEnd(h, 0, end), end);
+    try {
+      while (lines.next()) {
+        if (lines.named(CONNECTION) && hasToken(h, lines.valueStart(), lines.valueEnd(), lower)) {
+          return true;
+        }
       }
-      int colon = pos;
-      while (h[colon] != ':') {
-        colon++;
-      }
-      if (named(h, pos, colon - pos, CONNECTION) && hasToken(h, colon + 1, le, lower)) {
-        return true;
-      }
-      pos = next(h, le, end);
+    } catch (MalformedHttp e) {
+      throw new IllegalStateException("the head was read once already", e);
     }
     return false;
   }

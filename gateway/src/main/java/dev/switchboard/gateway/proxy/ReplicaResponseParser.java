@@ -5,8 +5,6 @@ import static dev.switchboard.gateway.proxy.Http1Syntax.hasControl;
 import static dev.switchboard.gateway.proxy.Http1Syntax.hasToken;
 import static dev.switchboard.gateway.proxy.Http1Syntax.lastCodingIsChunked;
 import static dev.switchboard.gateway.proxy.Http1Syntax.lineEnd;
-import static dev.switchboard.gateway.proxy.Http1Syntax.named;
-import static dev.switchboard.gateway.proxy.Http1Syntax.next;
 import static dev.switchboard.gateway.proxy.Http1Syntax.shown;
 import static dev.switchboard.gateway.proxy.Http1Syntax.startsWithIgnoreCase;
 
@@ -142,80 +140,30 @@ final class ReplicaResponseParser {
       return;
     }
     boolean http10 = h[7] == '0';
-    int[] lines = new int[16];
-    int lineCount = 0;
+    HeaderLines lines = new HeaderLines(h, lineEnd, end);
     long contentLength = -1;
     boolean close = false;
     boolean keepAliveToken = false;
     boolean eventStream = false;
     int codings = -1; // where the last transfer-encoding value starts, and its end
     int codingsEnd = -1;
-    int pos = next(h, lineEnd, end);
-    while (pos < end) {
-      int le = lineEnd(h, pos, end);
-      if (le == pos) {
-        break;
-      }
-      if (h[pos] == ' ' || h[pos] == '\t') {
-        // RFC 9112 §5.2: a proxy may refuse the obsolete line folding, and does.
-        throw new MalformedHttp("folded header line `" + shown(h, pos, le) + "`");
-      }
-      int colon = pos;
-      while (colon < le && h[colon] != ':') {
-        if (!Http1Syntax.token(h[colon])) {
-          // Includes a space before the colon, which RFC 9112 says to refuse.
-          throw new MalformedHttp("bad header name in `" + shown(h, pos, le) + "`");
-        }
-        colon++;
-      }
-      if (colon == pos || colon == le) {
-        throw new MalformedHttp("bad header line `" + shown(h, pos, le) + "`");
-      }
-      if (hasControl(h, colon + 1, le)) {
-        throw new MalformedHttp("control character in the header line `" + shown(h, pos, le) + "`");
-      }
-      int vs = colon + 1;
-      int ve = le;
-      while (vs < ve && (h[vs] == ' ' || h[vs] == '\t')) {
-        vs++;
-      }
-      while (ve > vs && (h[ve - 1] == ' ' || h[ve - 1] == '\t')) {
-        ve--;
-      }
-      int nameLength = colon - pos;
-      boolean pass = true;
-      if (named(h, pos, nameLength, CONTENT_LENGTH)) {
-        long length = Http1Syntax.decimal(h, vs, ve);
-        if (length < 0) {
-          throw new MalformedHttp("bad content-length `" + shown(h, vs, ve) + "`");
-        }
-        if (contentLength >= 0 && length != contentLength) {
-          throw new MalformedHttp("conflicting content-length headers");
-        }
-        contentLength = length;
-        pass = false;
-      } else if (named(h, pos, nameLength, TRANSFER_ENCODING)) {
+    while (lines.next()) {
+      int vs = lines.valueStart();
+      int ve = lines.valueEnd();
+      if (lines.named(CONTENT_LENGTH)) {
+        contentLength = lines.contentLength(contentLength);
+      } else if (lines.named(TRANSFER_ENCODING)) {
         codings = vs;
         codingsEnd = ve;
-        pass = false;
-      } else if (named(h, pos, nameLength, CONNECTION)) {
+      } else if (lines.named(CONNECTION)) {
         close |= hasToken(h, vs, ve, CLOSE);
         keepAliveToken |= hasToken(h, vs, ve, KEEP_ALIVE);
-        pass = false;
-      } else if (named(h, pos, nameLength, CONTENT_TYPE)) {
-        eventStream = startsWithIgnoreCase(h, vs, ve, EVENT_STREAM);
-      } else if (Http1Syntax.hopByHop(h, pos, nameLength)) {
-        pass = false;
-      }
-      if (pass) {
-        if (2 * lineCount + 2 > lines.length) {
-          lines = Arrays.copyOf(lines, lines.length * 2);
+      } else if (!lines.hopByHop()) {
+        if (lines.named(CONTENT_TYPE)) {
+          eventStream = startsWithIgnoreCase(h, vs, ve, EVENT_STREAM);
         }
-        lines[2 * lineCount] = pos;
-        lines[2 * lineCount + 1] = le;
-        lineCount++;
+        lines.keep();
       }
-      pos = next(h, le, end);
     }
     boolean keepAlive = http10 ? keepAliveToken && !close : !close;
     boolean bodyless = status == 204 || status == 304;
@@ -242,7 +190,8 @@ final class ReplicaResponseParser {
     // The head keeps its own copy of the bytes: the section buffer is reused for trailers.
     ReplicaResponse response =
         new ReplicaResponse(
-            status, Arrays.copyOf(h, end), Math.min(13, lineEnd), lineEnd, lines, lineCount, length, !bodyless,
+            status, Arrays.copyOf(h, end), Math.min(13, lineEnd), lineEnd, lines.kept(), lines.keptCount(), length,
+            !bodyless,
             keepAlive, eventStream);
     remaining = length;
     state = nextState;
