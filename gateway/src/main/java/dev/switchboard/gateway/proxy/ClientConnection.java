@@ -72,9 +72,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
   private boolean headWritten;
   private boolean chunked;
   private boolean ended = true;
-  /** The request's version and method, which shape its answer. */
-  private boolean http11 = true;
-  private boolean headRequest;
   /** Headers decided before the answer (retry-after), added to whatever it is. */
   private HttpHeaders extraHeaders;
   /** The rate-limit decision whose headers go on the current answer, if limits apply. */
@@ -191,8 +188,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
 
   private void startRequest(ClientRequest req) {
     request = req;
-    http11 = req.http11();
-    headRequest = req.isHead();
     keepAlive = req.keepAlive() && !draining;
     headWritten = false;
     chunked = false;
@@ -214,7 +209,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     state = State.READING;
     // On the heap: its fields are parsed from its array, and the upstream request copies it anyway.
     body = ctx.alloc().heapBuffer(declared >= 0 ? (int) declared : 1024);
-    if (req.expectContinue() && http11) {
+    if (req.expectContinue() && req.http11()) {
       // Only now, after the key and the declared size passed: a refused client never sends its body.
       ctx.writeAndFlush(Unpooled.wrappedBuffer(CONTINUE), ctx.voidPromise());
     }
@@ -236,8 +231,6 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (state == State.IDLE) {
       // No request to answer for: the answer is to the malformed one.
       request = null;
-      http11 = true;
-      headRequest = false;
       headWritten = false;
       ended = false;
       extraHeaders = null;
@@ -353,7 +346,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     Http1.header(out, HttpHeaderNames.CONTENT_LENGTH, content.length);
     connectionHeader(out);
     Http1.endOfHead(out);
-    if (!headRequest) {
+    if (request == null || !request.isHead()) {
       out.writeBytes(content);
     }
     headWritten = true;
@@ -372,7 +365,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     if (head.contentLength() >= 0) {
       Http1.header(out, HttpHeaderNames.CONTENT_LENGTH, head.contentLength());
     } else if (head.hasBody()) {
-      if (http11) {
+      if (http11()) {
         Http1.header(out, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         chunked = true;
       } else {
@@ -396,10 +389,15 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** The answer's version follows the request's; one too malformed to have a version gets HTTP/1.1. */
+  private boolean http11() {
+    return request == null || request.http11();
+  }
+
   private void connectionHeader(ByteBuf out) {
     if (!keepAlive) {
       Http1.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    } else if (!http11) {
+    } else if (!http11()) {
       Http1.header(out, HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
   }

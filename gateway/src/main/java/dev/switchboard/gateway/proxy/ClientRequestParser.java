@@ -55,7 +55,8 @@ final class ClientRequestParser {
   ClientRequest head(ByteBuf in) throws MalformedHttp {
     if (!inHead) {
       // RFC 9112 §2.2: empty lines before a request line are ignored.
-      while (in.isReadable() && (in.getByte(in.readerIndex()) == '\r' || in.getByte(in.readerIndex()) == '\n')) {
+      byte b;
+      while (in.isReadable() && ((b = in.getByte(in.readerIndex())) == '\r' || b == '\n')) {
         in.skipBytes(1);
       }
       if (!in.isReadable()) {
@@ -143,11 +144,9 @@ final class ClientRequestParser {
         }
         authorization = text(h, vs, ve);
       } else if (lines.named(CONNECTION)) {
-        boolean c = hasToken(h, vs, ve, CLOSE);
-        boolean k = hasToken(h, vs, ve, KEEP_ALIVE);
-        close |= c;
-        keepAliveToken |= k;
-        otherConnectionOptions |= !onlyTokens(h, vs, ve, c, k);
+        close |= hasToken(h, vs, ve, CLOSE);
+        keepAliveToken |= hasToken(h, vs, ve, KEEP_ALIVE);
+        otherConnectionOptions |= namesOtherOptions(h, vs, ve);
       } else if (lines.named(EXPECT)) {
         expectContinue |= hasToken(h, vs, ve, CONTINUE);
       } else if (!lines.hopByHop()) {
@@ -175,15 +174,20 @@ final class ClientRequestParser {
       }
       chunked = true;
     }
-    int[] kept = lines.kept();
-    int keptCount = lines.keptCount();
     if (otherConnectionOptions) {
-      keptCount = withoutConnectionOptions(h, end, kept, keptCount);
+      // RFC 9110 §7.6.1: the headers a connection header names are for this hop alone. Rare, so
+      // found in a second walk, once every connection header is known.
+      HeaderLines again = new HeaderLines(h, lineEnd, end);
+      while (again.next()) {
+        if (again.named(CONNECTION)) {
+          lines.dropNamedIn(again.valueStart(), again.valueEnd());
+        }
+      }
     }
     boolean keepAlive = http11 ? !close : keepAliveToken && !close;
     return new ClientRequest(
         method, uri, http11, keepAlive, expectContinue, chunked ? -1 : Math.max(0, contentLength), chunked,
-        authorization, Arrays.copyOf(h, end), kept, keptCount);
+        authorization, Arrays.copyOf(h, end), lines.kept(), lines.keptCount());
   }
 
   /** True for HTTP/1.1, false for HTTP/1.0; any other version is refused. */
@@ -239,57 +243,18 @@ final class ClientRequestParser {
     return text(h, from, end);
   }
 
-  /** Whether the connection header holds nothing but close and keep-alive (whichever were found). */
-  private static boolean onlyTokens(byte[] h, int from, int end, boolean close, boolean keepAlive) {
-    int tokens = 0;
+  /** Whether a connection header's value holds an option other than close and keep-alive. */
+  private static boolean namesOtherOptions(byte[] h, int from, int end) {
     int start = from;
     for (int i = from; i <= end; i++) {
       if (i == end || h[i] == ',') {
-        if (!Http1Syntax.trimmedEqualsIgnoreCase(h, start, i, NOTHING)) {
-          tokens++;
+        if (!Http1Syntax.trimmedEqualsIgnoreCase(h, start, i, NOTHING)
+            && !Http1Syntax.trimmedEqualsIgnoreCase(h, start, i, CLOSE)
+            && !Http1Syntax.trimmedEqualsIgnoreCase(h, start, i, KEEP_ALIVE)) {
+          return true;
         }
         start = i + 1;
       }
-    }
-    return tokens == (close ? 1 : 0) + (keepAlive ? 1 : 0);
-  }
-
-  /**
-   * Drops the forwarded lines that the connection header names (RFC 9110 §7.6.1: they are meant
-   * for this hop alone). Rare, so done in a second pass.
-   */
-  private static int withoutConnectionOptions(byte[] h, int end, int[] lines, int lineCount) {
-    int kept = 0;
-    for (int i = 0; i < lineCount; i++) {
-      int start = lines[2 * i];
-      int colon = start;
-      while (h[colon] != ':') {
-        colon++;
-      }
-      if (!namedByConnection(h, start, colon - start, end)) {
-        lines[2 * kept] = start;
-        lines[2 * kept + 1] = lines[2 * i + 1];
-        kept++;
-      }
-    }
-    return kept;
-  }
-
-  private static boolean namedByConnection(byte[] h, int name, int nameLength, int end) {
-    byte[] lower = new byte[nameLength];
-    for (int i = 0; i < nameLength; i++) {
-      byte b = h[name + i];
-      lower[i] = b >= 'A' && b <= 'Z' ? (byte) (b | 0x20) : b;
-    }
-    HeaderLines lines = new HeaderLines(h, lineEnd(h, 0, end), end);
-    try {
-      while (lines.next()) {
-        if (lines.named(CONNECTION) && hasToken(h, lines.valueStart(), lines.valueEnd(), lower)) {
-          return true;
-        }
-      }
-    } catch (MalformedHttp e) {
-      throw new IllegalStateException("the head was read once already", e);
     }
     return false;
   }

@@ -83,14 +83,6 @@ final class HeaderLines {
     return Http1Syntax.hopByHop(h, start, colon - start);
   }
 
-  int nameStart() {
-    return start;
-  }
-
-  int nameLength() {
-    return colon - start;
-  }
-
   int valueStart() {
     return valueStart;
   }
@@ -122,6 +114,62 @@ final class HeaderLines {
     kept[2 * keptCount] = start;
     kept[2 * keptCount + 1] = lineEnd;
     keptCount++;
+  }
+
+  /**
+   * Drops the kept lines whose name is one of the comma-separated options in {@code h[from..to)}
+   * (a connection header's value), in any case.
+   */
+  void dropNamedIn(int from, int to) {
+    int n = 0;
+    for (int i = 0; i < keptCount; i++) {
+      int name = kept[2 * i];
+      int nameEnd = name;
+      while (h[nameEnd] != ':') {
+        nameEnd++;
+      }
+      if (!listed(name, nameEnd, from, to)) {
+        kept[2 * n] = name;
+        kept[2 * n + 1] = kept[2 * i + 1];
+        n++;
+      }
+    }
+    keptCount = n;
+  }
+
+  /** Whether {@code h[name..nameEnd)} is one of the comma-separated tokens in {@code h[from..to)}, in any case. */
+  private boolean listed(int name, int nameEnd, int from, int to) {
+    int start = from;
+    for (int i = from; i <= to; i++) {
+      if (i == to || h[i] == ',') {
+        int s = start;
+        int e = i;
+        while (s < e && (h[s] == ' ' || h[s] == '\t')) {
+          s++;
+        }
+        while (e > s && (h[e - 1] == ' ' || h[e - 1] == '\t')) {
+          e--;
+        }
+        if (e - s == nameEnd - name && sameIgnoringCase(name, s, e - s)) {
+          return true;
+        }
+        start = i + 1;
+      }
+    }
+    return false;
+  }
+
+  private boolean sameIgnoringCase(int a, int b, int length) {
+    for (int i = 0; i < length; i++) {
+      if (lower(h[a + i]) != lower(h[b + i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int lower(byte b) {
+    return b >= 'A' && b <= 'Z' ? b | 0x20 : b;
   }
 
   /** The lines kept: start and end of each, in turn. */

@@ -1,5 +1,7 @@
 package dev.switchboard.gateway.proxy;
 
+import static dev.switchboard.gateway.proxy.Http1Syntax.ascii;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.AsciiString;
@@ -140,7 +142,4 @@ final class Http1 {
     out.writeBytes(digits, at, digits.length - at);
   }
 
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
 }

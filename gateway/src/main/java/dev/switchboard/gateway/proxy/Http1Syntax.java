@@ -152,7 +152,7 @@ final class Http1Syntax {
   }
 
   /** Whether the name at {@code h[from..from+length)} is one of {@code names} (lower case), in any case. */
-  static boolean oneOf(byte[] h, int from, int length, byte[][] names) {
+  private static boolean oneOf(byte[] h, int from, int length, byte[][] names) {
     for (byte[] name : names) {
       if (named(h, from, length, name)) {
         return true;
@@ -161,7 +161,7 @@ final class Http1Syntax {
     return false;
   }
 
-  static byte[][] names(String... names) {
+  private static byte[][] names(String... names) {
     byte[][] out = new byte[names.length][];
     for (int i = 0; i < names.length; i++) {
       out[i] = ascii(names[i]);
