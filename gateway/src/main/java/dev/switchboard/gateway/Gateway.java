@@ -22,10 +22,12 @@ import io.vertx.core.http.HttpServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The running gateway: the data plane (on Netty, an event loop per core), the admin listener and
- * the health checks (on Vert.x), the pools.
+ * The running gateway: the data plane (on Netty, an event loop per core, where the health checks
+ * and the admission queue's expiry run too), the admin listener (on Vert.x), the pools.
  * {@link #start} binds; {@link #stop} drains.
  */
 public final class Gateway {
@@ -78,21 +80,28 @@ public final class Gateway {
   /** How often queued requests are checked against their tier's timeout. */
   private static final long EXPIRY_CHECK_MS = 50;
 
-  private long expiryTimer = -1;
+  private ScheduledFuture<?> expiryTimer;
 
   private Gateway startHealth() {
     if (config.admission() != null) {
       expiryTimer =
-          vertx.setPeriodic(
-              EXPIRY_CHECK_MS,
-              id -> {
-                for (ReplicaPool pool : router.pools()) {
-                  pool.admission().expire();
+          dataPlane.timers().scheduleAtFixedRate(
+              () -> {
+                try {
+                  for (ReplicaPool pool : router.pools()) {
+                    pool.admission().expire();
+                  }
+                } catch (RuntimeException e) {
+                  // A periodic task that throws is never run again: log, and keep expiring.
+                  LOG.log(System.Logger.Level.ERROR, "admission queue expiry failed", e);
                 }
-              });
+              },
+              EXPIRY_CHECK_MS,
+              EXPIRY_CHECK_MS,
+              TimeUnit.MILLISECONDS);
     }
     for (ReplicaPool pool : router.pools()) {
-      HealthMonitor monitor = new HealthMonitor(vertx, pool, config.health(), Clock.system());
+      HealthMonitor monitor = new HealthMonitor(dataPlane.fetcher(), pool, config.health(), Clock.system());
       pool.setOutcomes(monitor);
       monitors.add(monitor);
       monitor.start();
@@ -137,13 +146,13 @@ public final class Gateway {
    * everything.
    */
   public Future<Void> stop(Duration drain) {
-    if (expiryTimer >= 0) {
-      vertx.cancelTimer(expiryTimer);
+    if (expiryTimer != null) {
+      expiryTimer.cancel(false);
+    }
+    for (HealthMonitor m : monitors) {
+      m.stop();
     }
     List<Future<Void>> drains = new ArrayList<>();
-    for (HealthMonitor m : monitors) {
-      drains.add(m.stop());
-    }
     if (dataPlane != null) {
       drains.add(Future.fromCompletionStage(dataPlane.drain(drain)));
     }

@@ -10,16 +10,15 @@ import dev.switchboard.gateway.health.HealthStateRule.Probe;
 import dev.switchboard.gateway.upstream.Outcomes;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.PoolOptions;
+import dev.switchboard.gateway.proxy.ReplicaFetcher;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -39,49 +38,40 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Every state change goes through {@link HealthStateRule}, so an ejected replica stays
  * {@code EJECTED} while its probes pass and, once re-admitted, is READY or DOWN by its latest
- * probe. Owns its HTTP client (a small pool, the probe timeout for everything), closed by {@link
- * #stop()}. Outcomes reported before {@link #start()} or after {@link #stop()} are ignored, since no
- * re-admission would follow them.
+ * probe. Its GETs go through a {@link ReplicaFetcher}, the probe timeout for each, and its timers
+ * run on one of the fetcher's event loops. Outcomes reported before {@link #start()} or after
+ * {@link #stop()} are ignored, since no re-admission would follow them.
  */
 public final class HealthMonitor implements Outcomes {
   private static final System.Logger LOG = System.getLogger(HealthMonitor.class.getName());
-  /** Connections per replica: one probe and one scrape at a time, with room to spare. */
-  private static final int CONNECTIONS_PER_REPLICA = 2;
 
-  private final Vertx vertx;
+  private final ReplicaFetcher http;
+  private final ScheduledExecutorService timerLoop;
   private final ReplicaPool pool;
   private final HealthConfig config;
-  private final HttpClientAgent client;
-  private final TimedGet http;
   private final OutlierDetector detector;
   private final LoadScraper scraper;
   private final AtomicReferenceArray<Probe> probes;
   private final AtomicIntegerArray probing; // 1 while a replica's probe is outstanding
   private final Object transitions = new Object();
-  private final List<Long> timers = new ArrayList<>(); // guarded by this
+  private final List<Future<?>> timers = new ArrayList<>(); // guarded by this
   private volatile boolean running;
   private boolean started; // guarded by this
 
   /**
-   * @param vertx where the timers and the HTTP client live
+   * @param http how replicas are asked (the data plane's {@link ReplicaFetcher})
    * @param pool the replicas to watch; their states are changed through {@link
    *     ReplicaPool#setState}
    * @param config intervals, timeout and ejection settings
    * @param clock the clock for ejection times and load-report stamps ({@link Clock#system()})
    */
-  public HealthMonitor(Vertx vertx, ReplicaPool pool, HealthConfig config, Clock clock) {
-    this.vertx = Objects.requireNonNull(vertx, "vertx");
+  public HealthMonitor(ReplicaFetcher http, ReplicaPool pool, HealthConfig config, Clock clock) {
+    this.http = Objects.requireNonNull(http, "http");
+    this.timerLoop = http.timers();
     this.pool = Objects.requireNonNull(pool, "pool");
     this.config = Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
     long timeout = probeTimeoutMillis();
-    this.client =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setName("switchboard-health-" + pool.name())
-                .setConnectTimeout((int) Math.min(timeout, Integer.MAX_VALUE)),
-            new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_REPLICA));
-    this.http = new TimedGet(vertx, client);
     int size = pool.replicas().size();
     this.detector = new OutlierDetector(size, policy(config), clock);
     this.scraper = new LoadScraper(http, pool, timeout, clock);
@@ -112,25 +102,37 @@ public final class HealthMonitor implements Outcomes {
     }
     started = true;
     running = true;
-    timers.add(vertx.setPeriodic(1, millis(config.probeInterval()), id -> probeAll()));
-    timers.add(vertx.setPeriodic(readmitCheckMillis(), id -> readmitDue()));
+    every(0, millis(config.probeInterval()), this::probeAll);
+    long readmit = readmitCheckMillis();
+    every(readmit, readmit, this::readmitDue);
     if (!config.scrapeInterval().isZero()) {
-      timers.add(vertx.setPeriodic(1, millis(config.scrapeInterval()), id -> scrapeAll()));
+      every(0, millis(config.scrapeInterval()), this::scrapeAll);
     }
   }
 
-  /**
-   * Cancels the timers and closes the client; probes still in flight change nothing.
-   *
-   * @return completes once the timers are cancelled and the client is closed
-   */
-  public synchronized Future<Void> stop() {
+  private void every(long firstMillis, long periodMillis, Runnable task) {
+    timers.add(
+        timerLoop.scheduleAtFixedRate(
+            () -> {
+              try {
+                task.run();
+              } catch (RuntimeException e) {
+                // A periodic task that throws is never run again: log, and keep checking.
+                LOG.log(Level.ERROR, "health check of pool " + pool.name() + " failed", e);
+              }
+            },
+            firstMillis,
+            periodMillis,
+            TimeUnit.MILLISECONDS));
+  }
+
+  /** Cancels the timers; probes and scrapes still in flight change nothing. */
+  public synchronized void stop() {
     running = false;
-    for (long timer : timers) {
-      vertx.cancelTimer(timer);
+    for (Future<?> timer : timers) {
+      timer.cancel(false);
     }
     timers.clear();
-    return client.close();
   }
 
   /** A request to {@code replica} succeeded. Cheap and lock-free: call it on the request path. */
@@ -176,21 +178,21 @@ public final class HealthMonitor implements Outcomes {
 
   private void probe(int slot, UpstreamReplica replica) {
     http.get(replica, "/health", probeTimeoutMillis())
-        .onComplete(
-            outcome -> {
+        .whenComplete(
+            (reply, failure) -> {
               probing.set(slot, 0);
               if (!running) {
                 return;
               }
-              boolean passed = outcome.succeeded() && outcome.result().isSuccess();
+              boolean passed = failure == null && reply.isSuccess();
               probes.set(slot, passed ? Probe.PASSED : Probe.FAILED);
               String why;
               if (passed) {
                 why = "probe passed";
-              } else if (outcome.failed()) {
-                why = "probe failed: " + outcome.cause().getMessage();
+              } else if (failure != null) {
+                why = "probe failed: " + failure.getMessage();
               } else {
-                why = "probe answered HTTP " + outcome.result().status();
+                why = "probe answered HTTP " + reply.status();
               }
               reconcile(replica, why);
             });

@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.health;
 
 import dev.switchboard.core.Clock;
+import dev.switchboard.gateway.proxy.ReplicaFetcher;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
 import java.lang.System.Logger.Level;
@@ -17,13 +18,13 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 final class LoadScraper {
   private static final System.Logger LOG = System.getLogger(LoadScraper.class.getName());
 
-  private final TimedGet http;
+  private final ReplicaFetcher http;
   private final ReplicaPool pool;
   private final long timeoutMillis;
   private final Clock clock;
   private final AtomicIntegerArray busy; // 1 while a replica's scrape is outstanding
 
-  LoadScraper(TimedGet http, ReplicaPool pool, long timeoutMillis, Clock clock) {
+  LoadScraper(ReplicaFetcher http, ReplicaPool pool, long timeoutMillis, Clock clock) {
     this.http = http;
     this.pool = pool;
     this.timeoutMillis = timeoutMillis;
@@ -44,17 +45,17 @@ final class LoadScraper {
 
   private void scrape(int slot, UpstreamReplica u) {
     http.get(u, "/metrics", timeoutMillis)
-        .onComplete(
-            outcome -> {
+        .whenComplete(
+            (reply, failure) -> {
               busy.set(slot, 0);
-              if (outcome.failed()) {
+              if (failure != null) {
                 LOG.log(Level.DEBUG, () -> "pool " + pool.name() + " replica " + u.id()
-                    + ": /metrics scrape failed: " + outcome.cause());
-              } else if (!outcome.result().isSuccess()) {
+                    + ": /metrics scrape failed: " + failure);
+              } else if (!reply.isSuccess()) {
                 LOG.log(Level.DEBUG, () -> "pool " + pool.name() + " replica " + u.id()
-                    + ": /metrics answered " + outcome.result().status());
+                    + ": /metrics answered " + reply.status());
               } else {
-                String text = outcome.result().body().toString(StandardCharsets.UTF_8);
+                String text = new String(reply.body(), StandardCharsets.UTF_8);
                 VllmMetricsParser.parse(text, clock.nanoTime()).ifPresent(u.replica()::report);
               }
             });

@@ -24,6 +24,7 @@ import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,12 +33,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link LoopProxy}, so a client connection, its requests and their connections to replicas all
  * stay on one thread. Below Vert.x's request and response objects on purpose: this path carries
  * every request, and at this level a proxied request costs less CPU (see docs/benchmarks.md). The
- * admin listener and the health checks stay on Vert.x.
+ * health checks run on its loops too ({@link #fetcher()}); the admin listener stays on Vert.x.
  */
 public final class DataPlane {
   private final EventLoopGroup group;
   private final Map<EventLoop, LoopProxy> loops = new IdentityHashMap<>();
   private final DnsAddressResolverGroup resolver;
+  private final ReplicaFetcher fetcher;
   private final AtomicInteger openClients = new AtomicInteger();
   private Channel server;
 
@@ -47,6 +49,7 @@ public final class DataPlane {
     this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("switchboard-data"), Transport.IO.handler());
     // Names resolved without blocking a loop (the JDK's resolver would).
     this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(Transport.IO.datagram()));
+    this.fetcher = new ReplicaFetcher(group, resolver);
     for (EventExecutor e : group) {
       EventLoop loop = (EventLoop) e;
       LoopProxy proxy =
@@ -103,6 +106,16 @@ public final class DataPlane {
 
   public int eventLoops() {
     return loops.size();
+  }
+
+  /** GETs from replicas on this data plane's loops, for the health checks. */
+  public ReplicaFetcher fetcher() {
+    return fetcher;
+  }
+
+  /** Where other periodic work of the gateway can run: one of the event loops. */
+  public ScheduledExecutorService timers() {
+    return group.next();
   }
 
   /** The socket transport in use: {@code epoll} or {@code nio}. */

@@ -40,6 +40,8 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements R
   private Listener listener;
   private boolean keepAlive;
   private Throwable failure;
+  /** Requests sent on it so far. */
+  private int sent;
   /** When it went back to the pool, for closing connections idle too long. */
   long idleSince;
 
@@ -56,6 +58,15 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements R
   }
 
   /**
+   * Whether the request in flight is not the connection's first: a reused connection that fails
+   * before any answer may have been closed by the replica while it sat idle, so an idempotent
+   * request may go again on a new one.
+   */
+  boolean reused() {
+    return sent > 1;
+  }
+
+  /**
    * Sends a request, its head and body as bytes ready for the wire (the body null when the head
    * holds it too), whose answer goes to {@code listener}. The buffers' references pass to the
    * connection.
@@ -63,6 +74,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements R
   void send(Listener listener, ByteBuf head, ByteBuf body) {
     this.listener = listener;
     this.keepAlive = true;
+    sent++;
     parser.expectAnswer();
     if (body == null) {
       channel.writeAndFlush(head, channel.voidPromise());

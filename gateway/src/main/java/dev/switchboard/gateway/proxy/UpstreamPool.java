@@ -28,6 +28,7 @@ final class UpstreamPool {
     void failed(Throwable cause);
   }
 
+  private final EventLoop loop;
   private final Bootstrap bootstrap;
   private final int max;
   /** Most recently used first, so the busiest connections stay warm and the rest age out. */
@@ -39,6 +40,7 @@ final class UpstreamPool {
   UpstreamPool(
       EventLoop loop, String host, int port, int connectTimeoutMillis, int max,
       AddressResolverGroup<? extends SocketAddress> resolver) {
+    this.loop = loop;
     this.max = max;
     UpstreamPool pool = this;
     this.bootstrap =
@@ -56,6 +58,11 @@ final class UpstreamPool {
                     ch.pipeline().addLast(new UpstreamConnection(pool));
                   }
                 });
+  }
+
+  /** The event loop its connections live on. */
+  EventLoop loop() {
+    return loop;
   }
 
   /** A connection for one exchange: an idle one, a new one, or the next to come back. */

@@ -10,6 +10,7 @@ import dev.switchboard.core.replica.LoadReport;
 import dev.switchboard.core.replica.ReplicaState;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.config.GatewayConfig.HealthConfig;
+import dev.switchboard.gateway.proxy.ReplicaFetcher;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
 import io.vertx.core.Vertx;
@@ -34,12 +35,14 @@ class HealthMonitorTest {
       """;
 
   private Vertx vertx;
+  private ReplicaFetcher fetcher;
   private FakeReplica fake;
   private HealthMonitor monitor;
 
   @BeforeEach
   void startReplica() throws Exception {
     vertx = Vertx.vertx();
+    fetcher = ReplicaFetcher.standalone(1);
     fake = FakeReplica.start(vertx);
     fake.metrics = METRICS;
   }
@@ -47,8 +50,9 @@ class HealthMonitorTest {
   @AfterEach
   void stopAll() throws Exception {
     if (monitor != null) {
-      monitor.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      monitor.stop();
     }
+    fetcher.close();
     fake.close();
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -213,7 +217,7 @@ class HealthMonitorTest {
     HealthMonitor stopped = start(pool, health(Duration.ofSeconds(5), 10));
     waitUntilProbed(2);
 
-    stopped.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    stopped.stop();
 
     // A request already on the wire may still arrive; after that, nothing more.
     int probes = fake.healthRequests.get();
@@ -248,7 +252,7 @@ class HealthMonitorTest {
   }
 
   private HealthMonitor start(ReplicaPool pool, HealthConfig config) {
-    HealthMonitor m = new HealthMonitor(vertx, pool, config, Clock.system());
+    HealthMonitor m = new HealthMonitor(fetcher, pool, config, Clock.system());
     m.start();
     return m;
   }
