@@ -99,15 +99,19 @@ final class Http1 {
 
   /** The line that opens a chunk of {@code size} bytes. */
   static void chunkStart(ByteBuf out, int size) {
-    byte[] line = new byte[10];
-    int at = line.length - 2;
-    line[at] = '\r';
-    line[at + 1] = '\n';
+    int digits = 1;
+    for (int rest = size >>> 4; rest != 0; rest >>>= 4) {
+      digits++;
+    }
+    out.ensureWritable(digits + 2);
+    int at = out.writerIndex() + digits;
+    out.setByte(at, '\r');
+    out.setByte(at + 1, '\n');
     do {
-      line[--at] = HEX[size & 0xf];
+      out.setByte(--at, HEX[size & 0xf]);
       size >>>= 4;
     } while (size != 0);
-    out.writeBytes(line, at, line.length - at);
+    out.writerIndex(out.writerIndex() + digits + 2);
   }
 
   /** The line break that closes a chunk's data. */
@@ -125,7 +129,7 @@ final class Http1 {
     if (s instanceof AsciiString a) {
       out.writeBytes(a.array(), a.arrayOffset(), a.length());
     } else {
-      out.writeBytes(s.toString().getBytes(StandardCharsets.ISO_8859_1));
+      out.writeCharSequence(s, StandardCharsets.ISO_8859_1);
     }
   }
 
@@ -133,13 +137,18 @@ final class Http1 {
     if (n < 0) {
       throw new IllegalArgumentException("a header number must be >= 0, was " + n);
     }
-    byte[] digits = new byte[19];
-    int at = digits.length;
+    // Digits written in place from the last: no scratch array for every number written.
+    int length = 1;
+    for (long rest = n / 10; rest != 0; rest /= 10) {
+      length++;
+    }
+    out.ensureWritable(length);
+    int at = out.writerIndex() + length;
     do {
-      digits[--at] = (byte) ('0' + n % 10);
+      out.setByte(--at, '0' + (int) (n % 10));
       n /= 10;
     } while (n != 0);
-    out.writeBytes(digits, at, digits.length - at);
+    out.writerIndex(out.writerIndex() + length);
   }
 
 }

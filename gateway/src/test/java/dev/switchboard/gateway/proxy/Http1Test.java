@@ -38,6 +38,19 @@ class Http1Test {
   }
 
   @Test
+  void numbersGoAfterWhatIsAlreadyInTheBufferGrowingItWhenFull() {
+    ByteBuf out = Unpooled.buffer(4, 64);
+    try {
+      out.writeBytes("abcd".getBytes(StandardCharsets.US_ASCII));
+      Http1.chunkStart(out, 0x1a2b);
+      Http1.header(out, "n", 1234567890123L);
+      assertThat(out.toString(StandardCharsets.ISO_8859_1)).isEqualTo("abcd1a2b\r\nn: 1234567890123\r\n");
+    } finally {
+      out.release();
+    }
+  }
+
+  @Test
   void ourOwnStatusLinesCarryTheStandardReason() {
     assertThat(written(o -> Http1.statusLine(o, 429))).isEqualTo("HTTP/1.1 429 Too Many Requests\r\n");
     assertThat(written(o -> Http1.requestLine(o, "POST", "/v1/completions?x=1")))
