@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class RequestFieldsBenchmark {
-  @Param({"small", "conversation"})
+  @Param({"minimal", "small", "conversation"})
   public String body;
 
   private byte[] bytes;
@@ -35,7 +35,9 @@ public class RequestFieldsBenchmark {
   @Setup
   public void setUp() {
     String json;
-    if (body.equals("small")) {
+    if (body.equals("minimal")) {
+      json = "{\"model\":\"bench\"}";
+    } else if (body.equals("small")) {
       json =
           "{\"model\":\"bench\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello in one short sentence.\"}],"
               + "\"max_tokens\":16}";
