@@ -126,9 +126,11 @@ public final class Gateway {
               admin = server;
               LOG.log(
                   System.Logger.Level.INFO,
-                  "gateway listening on http://{0}:{1} (admin http://{2}:{3}), {4} event loops ({5})",
+                  "gateway listening on http://{0}:{1} (admin http://{2}:{3}), {4} event loops ({5}),"
+                      + " {6} listening socket(s)",
                   config.data().host(), Integer.toString(port), config.admin().host(),
-                  Integer.toString(server.actualPort()), dataPlane.eventLoops(), dataPlane.transport());
+                  Integer.toString(server.actualPort()), dataPlane.eventLoops(), dataPlane.transport(),
+                  dataPlane.listeningSockets());
               if (!PlatformDependent.hasUnsafe()) {
                 // JDK 25 and later: Netty then reads and writes native buffers through checked
                 // calls. The ./switchboard launcher passes the option; a bare `java -jar` may not.
@@ -175,6 +177,11 @@ public final class Gateway {
 
   public int port() {
     return port;
+  }
+
+  /** The data plane's listening sockets: one per event loop with {@code reuse_port}, else one. */
+  public int listeningSockets() {
+    return dataPlane.listeningSockets();
   }
 
   public int adminPort() {

@@ -66,6 +66,27 @@ class DataPlaneConnectionTest {
   }
 
   @Test
+  void eachEventLoopListensOnThePortOfItsOwnWhereTheKernelCanSpreadConnections() throws Exception {
+    h.start(GatewayHarness.config("round-robin", "", echoReplica()));
+    int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int expected = io.netty.channel.epoll.Epoll.isAvailable() && loops > 1 ? loops : 1;
+    assertThat(h.gateway.listeningSockets()).isEqualTo(expected);
+    // Whichever socket the kernel gives a connection to, it is served.
+    for (int i = 0; i < 20; i++) {
+      assertThat(exchange(post(CHAT, "HTTP/1.0", ""))).as("connection " + i).startsWith("HTTP/1.1 200");
+    }
+  }
+
+  @Test
+  void withoutReusePortOneSocketAcceptsForEveryLoop() throws Exception {
+    h.start(GatewayHarness.config("round-robin", "", echoReplica()).replace("data: {port: 0}", "data: {port: 0, reuse_port: false}"));
+    assertThat(h.gateway.listeningSockets()).isEqualTo(1);
+    for (int i = 0; i < 20; i++) {
+      assertThat(exchange(post(CHAT, "HTTP/1.0", ""))).as("connection " + i).startsWith("HTTP/1.1 200");
+    }
+  }
+
+  @Test
   void pipelinedRequestsOnOneConnectionAreAnsweredInOrder() throws Exception {
     h.start(GatewayHarness.config("round-robin", "", echoReplica()));
     StringBuilder requests = new StringBuilder();

@@ -35,8 +35,12 @@ public record GatewayConfig(
     AdmissionConfig admission,
     RateLimitConfig rateLimit) {
 
-  /** Where a server listens. */
-  public record Listener(String host, int port) {}
+  /**
+   * Where a server listens. {@code reusePort}: one listening socket per event loop on the same
+   * port (Linux's {@code SO_REUSEPORT}), so the kernel spreads connections over the loops and none
+   * is handed from one loop to another; the data listener only.
+   */
+  public record Listener(String host, int port, boolean reusePort) {}
 
   /** Static replicas serving a set of models, and how to pick among them. */
   public record PoolConfig(String name, List<String> models, String balancer, List<Upstream> replicas) {}
@@ -83,8 +87,8 @@ public record GatewayConfig(
         "listen", "pools", "balancer", "keys", "timeouts", "limits", "retries", "health", "admission",
         "ratelimit");
     Node listen = root.get("listen").allowOnly("data", "admin");
-    Listener data = listener(listen.get("data"), 8080);
-    Listener admin = listener(listen.get("admin"), 8081);
+    Listener data = listener(listen.get("data"), 8080, true);
+    Listener admin = listener(listen.get("admin"), 8081, false);
     if (data.port() != 0 && data.port() == admin.port() && data.host().equals(admin.host())) {
       throw listen.error("admin.port", "must differ from data.port (" + data.port() + ")");
     }
@@ -161,8 +165,12 @@ public record GatewayConfig(
         admission, rateLimit);
   }
 
-  private static Listener listener(Node n, int defaultPort) {
-    n.allowOnly("host", "port");
+  private static Listener listener(Node n, int defaultPort, boolean data) {
+    if (data) {
+      n.allowOnly("host", "port", "reuse_port");
+    } else {
+      n.allowOnly("host", "port");
+    }
     String host = n.string("host", "127.0.0.1");
     if (host.isBlank()) {
       throw n.error("host", "must not be empty");
@@ -171,7 +179,7 @@ public record GatewayConfig(
     if (port < 0 || port > 65535) {
       throw n.error("port", "must be 0..65535, was " + port);
     }
-    return new Listener(host, (int) port);
+    return new Listener(host, (int) port, data && n.bool("reuse_port", true));
   }
 
   private static List<PoolConfig> pools(Node root) {

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
@@ -20,7 +21,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +44,8 @@ public final class DataPlane {
   private final DnsAddressResolverGroup resolver;
   private final ReplicaFetcher fetcher;
   private final AtomicInteger openClients = new AtomicInteger();
-  private Channel server;
+  /** The listening sockets: one, or one per loop. */
+  private final List<Channel> servers = new ArrayList<>();
 
   private DataPlane(
       int threads, Router router, Authenticator auth, RetryBudget retryBudget, GatewayRateLimiter rateLimiter,
@@ -69,39 +73,80 @@ public final class DataPlane {
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     DataPlane plane =
         new DataPlane(threads, router, auth, retryBudget, rateLimiter, config, modelsJson, connectionsPerReplica);
+    List<EventLoop> each = new ArrayList<>(plane.loops.keySet());
+    // One listening socket per loop where the kernel can spread connections over them; otherwise
+    // one socket, on one loop, that hands each connection to the next loop in turn.
+    boolean perLoop = config.data().reusePort() && Transport.IO == Transport.EPOLL && each.size() > 1;
+    String host = config.data().host();
+    CompletableFuture<Integer> bound =
+        perLoop ? plane.listen(each.get(0), true, host, config.data().port())
+            : plane.listen(plane.group, false, host, config.data().port());
+    for (int i = 1; perLoop && i < each.size(); i++) {
+      EventLoop loop = each.get(i);
+      // Port 0 asks for a free port once: the other sockets join the first one's.
+      bound = bound.thenCompose(port -> plane.listen(loop, true, host, port));
+    }
     CompletableFuture<DataPlane> started = new CompletableFuture<>();
-    new ServerBootstrap()
-        .group(plane.group)
-        .channel(Transport.IO.server())
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(
-            new ChannelInitializer<SocketChannel>() {
-              @Override
-              protected void initChannel(SocketChannel ch) {
-                LoopProxy proxy = plane.loops.get(ch.eventLoop());
-                ch.pipeline().addLast(proxy.newConnection());
-              }
-            })
-        .bind(config.data().host(), config.data().port())
+    bound.whenComplete(
+        (port, failure) -> {
+          if (failure == null) {
+            started.complete(plane);
+          } else {
+            plane.servers.forEach(Channel::close);
+            plane.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            started.completeExceptionally(failure);
+          }
+        });
+    return started;
+  }
+
+  /**
+   * Opens a listening socket whose connections go to {@code children} (one loop, or each loop in
+   * turn); the port it got.
+   */
+  private CompletableFuture<Integer> listen(EventLoopGroup children, boolean reusePort, String host, int port) {
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(children, children)
+            .channel(Transport.IO.server())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(loops.get(ch.eventLoop()).newConnection());
+                  }
+                });
+    if (reusePort) {
+      bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+    }
+    CompletableFuture<Integer> bound = new CompletableFuture<>();
+    bootstrap
+        .bind(host, port)
         .addListener(
             (ChannelFutureListener)
                 f -> {
                   if (f.isSuccess()) {
-                    plane.server = f.channel();
-                    started.complete(plane);
+                    synchronized (servers) {
+                      servers.add(f.channel());
+                    }
+                    bound.complete(((InetSocketAddress) f.channel().localAddress()).getPort());
                   } else {
-                    plane.group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-                    started.completeExceptionally(f.cause());
+                    bound.completeExceptionally(f.cause());
                   }
                 });
-    return started;
+    return bound;
   }
 
   /** The port it listens on. */
   public int port() {
-    return ((InetSocketAddress) server.localAddress()).getPort();
+    return ((InetSocketAddress) servers.get(0).localAddress()).getPort();
+  }
+
+  public int listeningSockets() {
+    return servers.size();
   }
 
   public int eventLoops() {
@@ -130,13 +175,20 @@ public final class DataPlane {
   public CompletableFuture<Void> drain(Duration timeout) {
     CompletableFuture<Void> drained = new CompletableFuture<>();
     long deadline = System.nanoTime() + timeout.toNanos();
-    server.close().addListener(
-        f -> {
-          for (LoopProxy proxy : loops.values()) {
-            proxy.loop.execute(proxy::drain);
-          }
-          awaitClients(deadline, drained);
-        });
+    List<CompletableFuture<Void>> closed = new ArrayList<>();
+    for (Channel server : servers) {
+      CompletableFuture<Void> c = new CompletableFuture<>();
+      server.close().addListener(f -> c.complete(null));
+      closed.add(c);
+    }
+    CompletableFuture.allOf(closed.toArray(CompletableFuture<?>[]::new))
+        .thenRun(
+            () -> {
+              for (LoopProxy proxy : loops.values()) {
+                proxy.loop.execute(proxy::drain);
+              }
+              awaitClients(deadline, drained);
+            });
     return drained.thenCompose(
         v -> {
           CompletableFuture<Void> stopped = new CompletableFuture<>();

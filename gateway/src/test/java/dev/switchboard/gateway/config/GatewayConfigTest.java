@@ -29,8 +29,8 @@ class GatewayConfigTest {
   @Test
   void defaultsAreTheDocumentedOnes() {
     GatewayConfig c = parse(POOL);
-    assertThat(c.data()).isEqualTo(new GatewayConfig.Listener("127.0.0.1", 8080));
-    assertThat(c.admin()).isEqualTo(new GatewayConfig.Listener("127.0.0.1", 8081));
+    assertThat(c.data()).isEqualTo(new GatewayConfig.Listener("127.0.0.1", 8080, true));
+    assertThat(c.admin()).isEqualTo(new GatewayConfig.Listener("127.0.0.1", 8081, false));
     assertThat(c.pools().get(0).balancer()).isEqualTo("peak-ewma");
     assertThat(c.timeouts().firstByte()).isEqualTo(Duration.ofSeconds(60));
     assertThat(c.retries().maxAttempts()).isEqualTo(3);
@@ -54,6 +54,14 @@ class GatewayConfigTest {
     assertError(POOL + "health: {base_ejection_ms: 10, max_ejection_ms: 5}\n", "health.max_ejection_ms", ">= base_ejection_ms");
     assertError(POOL + "limits: {max_body_bytes: 0}\n", "limits.max_body_bytes", "> 0");
     assertError(POOL + "tymeouts: {}\n", "tymeouts", "unknown field");
+    assertError(POOL + "listen: {data: {reuse_port: yes please}}\n", "listen.data.reuse_port", "true or false");
+    assertError(POOL + "listen: {admin: {reuse_port: true}}\n", "listen.admin.reuse_port", "unknown field");
+  }
+
+  @Test
+  void theDataListenerCanKeepOneListeningSocket() {
+    assertThat(parse(POOL + "listen: {data: {port: 9, reuse_port: false}}\n").data())
+        .isEqualTo(new GatewayConfig.Listener("127.0.0.1", 9, false));
   }
 
   @Test
