@@ -26,6 +26,10 @@
 #   env: DURATION=20 RATE=5000 WARMUP=15 TP_ROUNDS=4 TP_SECONDS=10 C1_ROUNDS=6 C1_SECONDS=8
 #        OL_TOOL=h2load|loadgen OL_ROUNDS=3 OL_CLIENTS=5 (open-loop rounds of DURATION seconds)
 #        OL_SHAPES="even bursts" (h2load only)
+#        WARMUP_CONNECTIONS=4000 (warm-up: connections opened one after another, a multiple of 500)
+#        OL_WARMUP=5 (warm-up: seconds of each h2load shape per target before the rounds)
+# Every target gets the same warm-up (wrk, new connections, each open-loop shape), and rounds take
+# the targets in an order rotated by one each round.
 # BASELINE="java -jar /path/other-switchboard.jar" adds a row for another build (e.g. before a
 # change), measured in the same run. FEATURES=1 adds a row for this build with every admission
 # feature on as well: rate limits per key and per tier on requests and tokens (never reached, so
@@ -46,6 +50,10 @@ c1_seconds="${C1_SECONDS:-8}"
 ol_rounds="${OL_ROUNDS:-3}"
 ol_clients="${OL_CLIENTS:-5}"
 ol_shapes="${OL_SHAPES:-even bursts}"
+ol_warmup="${OL_WARMUP:-5}"
+warmup_connection_passes="${WARMUP_CONNECTIONS:-4000}"
+[ $((warmup_connection_passes % 500)) -eq 0 ] || { echo "WARMUP_CONNECTIONS must be a multiple of 500, was: $warmup_connection_passes" >&2; exit 1; }
+warmup_connection_passes=$((warmup_connection_passes / 500))
 if [ -z "${OL_TOOL:-}" ]; then
   if command -v h2load >/dev/null; then ol_tool=h2load; else ol_tool=loadgen; fi
 else
@@ -164,17 +172,31 @@ declare -A url=(
     echo "open loop: loadgen --rate $rate, $ol_rounds rounds of ${duration}s per target, taken in turn (medians)"
   fi
   echo "one at a time: wrk -t1 -c1, $c1_rounds rounds of ${c1_seconds}s per target, taken in turn (medians)"
+  echo "warm-up per target: wrk ${warmup}s, $((warmup_connection_passes * 500)) connections one after another" \
+    "$([ "$ol_tool" = h2load ] && echo "and ${ol_warmup}s of each open-loop shape")"
 } | tee "$out/summary.txt"
 declare -A rps xnginx cpu
+# The targets in the order round N takes them: rotated by one each round, so that none always
+# follows the same neighbour (whose work, still draining, would fall on it).
+in_turn() {
+  local list=($targets) n
+  n=${#list[@]}
+  for i in $(seq 0 $((n - 1))); do echo "${list[$(((i + $1 - 1) % n))]}"; done
+}
+# Warm-up: wrk's requests, then connections opened one after another (each target's accept path
+# runs once per connection, so a JVM's takes thousands of connections to be compiled; every
+# open-loop round opens new ones). The first request's latency on a new connection, pass by pass,
+# goes to new-connections-TARGET.txt: how long a fresh process takes to settle.
 for target in $targets; do
   wrk -t1 -c32 -d"${warmup}s" -s "$here/post.lua" "${url[$target]}/v1/chat/completions" > /dev/null
+  python3 "$here/new-connections.py" "${url[$target]##*:}" 500 "$warmup_connection_passes" > "$out/new-connections-$target.txt"
   : > "$out/closed-loop-$target.txt"
 done
 # Closed loop in rounds that take the targets in turn, like the one-at-a-time rounds below: this
 # shared machine's speed drifts by tens of percent within minutes, and a target measured alone in
 # a slow spell would look slower than it is.
 for round in $(seq 1 "$tp_rounds"); do
-  for target in $targets; do
+  for target in $(in_turn "$round"); do
     before=$(cpu_ticks "${proc[$target]}")
     wrk -t1 -c32 -d"${tp_seconds}s" --latency -s "$here/post.lua" "${url[$target]}/v1/chat/completions" \
       > "$out/wrk-$target-$round.txt"
@@ -197,21 +219,26 @@ PY
 )
 done
 
+# h2load in one shape against a target for some seconds; further h2load options follow.
+h2load_shape() {
+  local target=$1 shape=$2 seconds=$3 load
+  shift 3
+  if [ "$shape" = even ]; then
+    load=(-n $((rate * seconds)) -c $((rate / 100)) -r 1 --rate-period 1ms --rps 100)
+  else
+    load=(-c "$ol_clients" --rps $((rate / ol_clients)) -D "$seconds")
+  fi
+  h2load --h1 "${load[@]}" "$@" -d "$here/chat-request.json" \
+    -H "Content-Type: application/json" -H "Authorization: Bearer sk-bench" "${url[$target]}/v1/chat/completions"
+}
+
 # Open loop at a fixed rate, in rounds that take the targets in turn; one line per round:
 # "p50_ms p99_ms ok errors".
 open_loop_round() {
   local target=$1 shape=$2 round=$3 base="$out/open-loop-$1-$2-$3"
   if [ "$ol_tool" = h2load ]; then
     rm -f "$base.log"
-    local load
-    if [ "$shape" = even ]; then
-      load=(-n $((rate * duration)) -c $((rate / 100)) -r 1 --rate-period 1ms --rps 100)
-    else
-      load=(-c "$ol_clients" --rps $((rate / ol_clients)) -D "$duration")
-    fi
-    h2load --h1 "${load[@]}" -d "$here/chat-request.json" \
-      -H "Content-Type: application/json" -H "Authorization: Bearer sk-bench" --log-file="$base.log" \
-      "${url[$target]}/v1/chat/completions" > "$base.txt" 2>&1
+    h2load_shape "$target" "$shape" "$duration" --log-file="$base.log" > "$base.txt" 2>&1
     python3 - "$base.log" <<'PY'
 import sys
 rows = [line.split("\t") for line in open(sys.argv[1])]
@@ -233,9 +260,18 @@ declare -A ol_p50 ol_p99 ol_ok ol_errors
 for shape in $ol_shapes; do
   for target in $targets; do : > "$out/open-loop-$target-$shape.txt"; done
 done
+# A JIT compiles for the traffic it has seen: the first seconds of a shape wrk never sent (other
+# headers, other read sizes) run through code being recompiled. Each target gets each shape once,
+# unmeasured, as it got wrk's above; the first round's figures would otherwise hold the JVM's
+# change of shape rather than its steady state.
+if [ "$ol_tool" = h2load ]; then
+  for shape in $ol_shapes; do
+    for target in $targets; do h2load_shape "$target" "$shape" "$ol_warmup" > /dev/null 2>&1; done
+  done
+fi
 for round in $(seq 1 "$ol_rounds"); do
   for shape in $ol_shapes; do
-    for target in $targets; do
+    for target in $(in_turn "$round"); do
       echo "$round $(open_loop_round "$target" "$shape" "$round")" >> "$out/open-loop-$target-$shape.txt"
     done
   done
@@ -257,7 +293,7 @@ done
 # this shared machine falls on all of them rather than on one; each figure is the median of the
 # rounds' percentiles.
 for round in $(seq 1 "$c1_rounds"); do
-  for target in $targets; do
+  for target in $(in_turn "$round"); do
     wrk -t1 -c1 -d"${c1_seconds}s" --latency -s "$here/post.lua" "${url[$target]}/v1/chat/completions" \
       > "$out/wrk-c1-$target-$round.txt"
   done
@@ -287,20 +323,34 @@ done
 # round by round (the proxy's percentile minus the direct path's in the same round), then the median.
 for shape in $ol_shapes; do
   echo "open loop at $rate req/s, $shape:" | tee -a "$out/summary.txt"
-  printf '%-18s %10s %10s %12s %12s %10s %8s  %s\n' target "p50 ms" "p99 ms" "added p50" "added p99" ok errors "rounds p50/p99 ms" \
-    | tee -a "$out/summary.txt"
+  printf '%-18s %10s %10s %12s %12s %10s %8s %14s %9s  %s\n' target "p50 ms" "p99 ms" "added p50" "added p99" ok errors \
+    "-nginx p50/p99" "p99<=nginx" "rounds p50/p99 ms" | tee -a "$out/summary.txt"
   for target in $targets; do
-    read -r added50 added99 rounds < <(python3 - "$out/open-loop-$target-$shape.txt" "$out/open-loop-direct-$shape.txt" <<'PY'
+    read -r added50 added99 versus below rounds < <(python3 - "$out/open-loop-$target-$shape.txt" \
+      "$out/open-loop-direct-$shape.txt" "$out/open-loop-nginx-$shape.txt" <<'PY'
 import statistics, sys
 rounds = [line.split() for line in open(sys.argv[1])]
 direct = {r[0]: r for r in (line.split() for line in open(sys.argv[2]))}
+nginx = {r[0]: r for r in (line.split() for line in open(sys.argv[3]))}
 a50 = statistics.median(float(r[1]) - float(direct[r[0]][1]) for r in rounds)
 a99 = statistics.median(float(r[2]) - float(direct[r[0]][2]) for r in rounds)
-print(round(a50, 3), round(a99, 3), " ".join(f"{float(r[1]):.3f}/{float(r[2]):.3f}" for r in rounds))
+below = sum(float(r[2]) <= float(nginx[r[0]][2]) for r in rounds)
+# Against nginx round by round (this target's percentile minus nginx's in the same round), in µs.
+v50 = statistics.median(float(r[1]) - float(nginx[r[0]][1]) for r in rounds) * 1000
+v99 = statistics.median(float(r[2]) - float(nginx[r[0]][2]) for r in rounds) * 1000
+print(round(a50, 3), round(a99, 3), f"{v50:+.0f}/{v99:+.0f}", f"{below}/{len(rounds)}", " ".join(f"{float(r[1]):.3f}/{float(r[2]):.3f}" for r in rounds))
 PY
 )
-    printf '%-18s %10s %10s %12s %12s %10s %8s  %s\n' "$target" "${ol_p50[$target-$shape]}" "${ol_p99[$target-$shape]}" \
-      "$added50" "$added99" "${ol_ok[$target-$shape]}" "${ol_errors[$target-$shape]}" "$rounds" | tee -a "$out/summary.txt"
+    printf '%-18s %10s %10s %12s %12s %10s %8s %14s %9s  %s\n' "$target" "${ol_p50[$target-$shape]}" "${ol_p99[$target-$shape]}" \
+      "$added50" "$added99" "${ol_ok[$target-$shape]}" "${ol_errors[$target-$shape]}" "$versus us" "$below" "$rounds" \
+      | tee -a "$out/summary.txt"
   done
+done
+# The warm-up's new connections: the first request's latency on each, first 500 and last 500.
+echo "new connections during warm-up, first request p50 / p90 / max us (first pass, last pass):" | tee -a "$out/summary.txt"
+for target in $targets; do
+  printf '%-18s %s  |  %s\n' "$target" \
+    "$(head -n1 "$out/new-connections-$target.txt" | sed 's/.*first request //; s/; second.*//')" \
+    "$(tail -n1 "$out/new-connections-$target.txt" | sed 's/.*first request //; s/; second.*//')" | tee -a "$out/summary.txt"
 done
 echo "results in $out"
