@@ -51,9 +51,8 @@ ol_rounds="${OL_ROUNDS:-3}"
 ol_clients="${OL_CLIENTS:-5}"
 ol_shapes="${OL_SHAPES:-even bursts}"
 ol_warmup="${OL_WARMUP:-5}"
-warmup_connection_passes="${WARMUP_CONNECTIONS:-4000}"
-[ $((warmup_connection_passes % 500)) -eq 0 ] || { echo "WARMUP_CONNECTIONS must be a multiple of 500, was: $warmup_connection_passes" >&2; exit 1; }
-warmup_connection_passes=$((warmup_connection_passes / 500))
+warmup_connections="${WARMUP_CONNECTIONS:-4000}"
+[ $((warmup_connections % 500)) -eq 0 ] || { echo "WARMUP_CONNECTIONS must be a multiple of 500, was: $warmup_connections" >&2; exit 1; }
 if [ -z "${OL_TOOL:-}" ]; then
   if command -v h2load >/dev/null; then ol_tool=h2load; else ol_tool=loadgen; fi
 else
@@ -172,7 +171,7 @@ declare -A url=(
     echo "open loop: loadgen --rate $rate, $ol_rounds rounds of ${duration}s per target, taken in turn (medians)"
   fi
   echo "one at a time: wrk -t1 -c1, $c1_rounds rounds of ${c1_seconds}s per target, taken in turn (medians)"
-  echo "warm-up per target: wrk ${warmup}s, $((warmup_connection_passes * 500)) connections one after another" \
+  echo "warm-up per target: wrk ${warmup}s, $warmup_connections connections one after another" \
     "$([ "$ol_tool" = h2load ] && echo "and ${ol_warmup}s of each open-loop shape")"
 } | tee "$out/summary.txt"
 declare -A rps xnginx cpu
@@ -189,7 +188,7 @@ in_turn() {
 # goes to new-connections-TARGET.txt: how long a fresh process takes to settle.
 for target in $targets; do
   wrk -t1 -c32 -d"${warmup}s" -s "$here/post.lua" "${url[$target]}/v1/chat/completions" > /dev/null
-  python3 "$here/new-connections.py" "${url[$target]##*:}" 500 "$warmup_connection_passes" > "$out/new-connections-$target.txt"
+  python3 "$here/new-connections.py" "${url[$target]##*:}" 500 $((warmup_connections / 500)) > "$out/new-connections-$target.txt"
   : > "$out/closed-loop-$target.txt"
 done
 # Closed loop in rounds that take the targets in turn, like the one-at-a-time rounds below: this
@@ -323,27 +322,25 @@ done
 # round by round (the proxy's percentile minus the direct path's in the same round), then the median.
 for shape in $ol_shapes; do
   echo "open loop at $rate req/s, $shape:" | tee -a "$out/summary.txt"
-  printf '%-18s %10s %10s %12s %12s %10s %8s %14s %9s  %s\n' target "p50 ms" "p99 ms" "added p50" "added p99" ok errors \
-    "-nginx p50/p99" "p99<=nginx" "rounds p50/p99 ms" | tee -a "$out/summary.txt"
+  printf '%-18s %10s %10s %12s %12s %10s %8s  %s\n' target "p50 ms" "p99 ms" "added p50" "added p99" ok errors "rounds p50/p99 ms" \
+    | tee -a "$out/summary.txt"
   for target in $targets; do
-    read -r added50 added99 versus below rounds < <(python3 - "$out/open-loop-$target-$shape.txt" \
-      "$out/open-loop-direct-$shape.txt" "$out/open-loop-nginx-$shape.txt" <<'PY'
+    read -r added50 added99 rounds < <(python3 - "$out/open-loop-$target-$shape.txt" "$out/open-loop-direct-$shape.txt" <<'PY'
 import statistics, sys
 rounds = [line.split() for line in open(sys.argv[1])]
 direct = {r[0]: r for r in (line.split() for line in open(sys.argv[2]))}
-nginx = {r[0]: r for r in (line.split() for line in open(sys.argv[3]))}
 a50 = statistics.median(float(r[1]) - float(direct[r[0]][1]) for r in rounds)
 a99 = statistics.median(float(r[2]) - float(direct[r[0]][2]) for r in rounds)
-below = sum(float(r[2]) <= float(nginx[r[0]][2]) for r in rounds)
-# Against nginx round by round (this target's percentile minus nginx's in the same round), in µs.
-v50 = statistics.median(float(r[1]) - float(nginx[r[0]][1]) for r in rounds) * 1000
-v99 = statistics.median(float(r[2]) - float(nginx[r[0]][2]) for r in rounds) * 1000
-print(round(a50, 3), round(a99, 3), f"{v50:+.0f}/{v99:+.0f}", f"{below}/{len(rounds)}", " ".join(f"{float(r[1]):.3f}/{float(r[2]):.3f}" for r in rounds))
+print(round(a50, 3), round(a99, 3), " ".join(f"{float(r[1]):.3f}/{float(r[2]):.3f}" for r in rounds))
 PY
 )
-    printf '%-18s %10s %10s %12s %12s %10s %8s %14s %9s  %s\n' "$target" "${ol_p50[$target-$shape]}" "${ol_p99[$target-$shape]}" \
-      "$added50" "$added99" "${ol_ok[$target-$shape]}" "${ol_errors[$target-$shape]}" "$versus us" "$below" "$rounds" \
-      | tee -a "$out/summary.txt"
+    printf '%-18s %10s %10s %12s %12s %10s %8s  %s\n' "$target" "${ol_p50[$target-$shape]}" "${ol_p99[$target-$shape]}" \
+      "$added50" "$added99" "${ol_ok[$target-$shape]}" "${ol_errors[$target-$shape]}" "$rounds" | tee -a "$out/summary.txt"
+  done
+  # Each proxy against nginx round by round, as paired-rounds.py pools it over several runs.
+  for target in $targets; do
+    case "$target" in direct|nginx) ;; *) python3 "$here/paired-rounds.py" --target "$target" --shape "$shape" "$out" \
+      | tee -a "$out/summary.txt" ;; esac
   done
 done
 # The warm-up's new connections: the first request's latency on each, first 500 and last 500.
