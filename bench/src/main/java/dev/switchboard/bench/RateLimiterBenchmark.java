@@ -2,7 +2,7 @@ package dev.switchboard.bench;
 
 import dev.switchboard.core.Clock;
 import dev.switchboard.core.ClockTimeMeter;
-import dev.switchboard.core.ratelimit.Admission;
+import dev.switchboard.core.ratelimit.RateLimitResult;
 import dev.switchboard.core.ratelimit.InMemoryBucketStore;
 import dev.switchboard.core.ratelimit.Quota;
 import dev.switchboard.core.ratelimit.RateLimiter;
@@ -126,7 +126,7 @@ public class RateLimiterBenchmark {
   }
 
   @Benchmark
-  public Admission decision(Keys keys) {
+  public RateLimitResult decision(Keys keys) {
     return admitted(limiter.acquireNow(keys.next(), "vip", TOKENS));
   }
 
@@ -135,13 +135,13 @@ public class RateLimiterBenchmark {
    * shared between threads, so this is what four buckets cost without contention.
    */
   @Benchmark
-  public Admission decisionTierOfItsOwn(Keys keys) {
+  public RateLimitResult decisionTierOfItsOwn(Keys keys) {
     return admitted(limiter.acquireNow(keys.next(), keys.ownTier, TOKENS));
   }
 
   /** The common setup: one requests-per-minute limit per key, one bucket. */
   @Benchmark
-  public Admission decisionRequestsPerKeyOnly(Keys keys) {
+  public RateLimitResult decisionRequestsPerKeyOnly(Keys keys) {
     return admitted(requestsOnly.acquireNow(keys.next(), "vip", TOKENS));
   }
 
@@ -165,7 +165,7 @@ public class RateLimiterBenchmark {
     return "thread-" + thread;
   }
 
-  private Admission admitted(Admission a) {
+  private RateLimitResult admitted(RateLimitResult a) {
     if (!a.allowed()) {
       refused.increment();
     }

@@ -46,7 +46,7 @@ public final class RateLimiter {
   }
 
   /** {@link #acquire(String, String, long)} with the estimate prompt tokens + {@code max_tokens}. */
-  public CompletionStage<Admission> acquire(String keyId, RequestInfo request) {
+  public CompletionStage<RateLimitResult> acquire(String keyId, RequestInfo request) {
     return acquire(keyId, request.tier(), (long) request.promptTokens() + request.maxTokens());
   }
 
@@ -60,12 +60,12 @@ public final class RateLimiter {
    * @return the admission; completes exceptionally if the store could not be reached, after giving
    *     back whatever was taken (as far as the store allows)
    */
-  public CompletionStage<Admission> acquire(String keyId, String tier, long estimatedTokens) {
+  public CompletionStage<RateLimitResult> acquire(String keyId, String tier, long estimatedTokens) {
     long reserve = reserve(estimatedTokens);
     Plan plan = plan(keyId, tier);
     Limit[] limits = plan.limits;
     ConsumptionProbe[] probes = new ConsumptionProbe[limits.length];
-    CompletableFuture<Admission> result = new CompletableFuture<>();
+    CompletableFuture<RateLimitResult> result = new CompletableFuture<>();
     if (limits.length == 0) {
       result.complete(decide(plan, probes, reserve, null));
       return result;
@@ -103,7 +103,7 @@ public final class RateLimiter {
    *
    * @throws IllegalStateException if the store did not answer at once
    */
-  public Admission acquireNow(String keyId, String tier, long estimatedTokens) {
+  public RateLimitResult acquireNow(String keyId, String tier, long estimatedTokens) {
     long reserve = reserve(estimatedTokens);
     Plan plan = plan(keyId, tier);
     Limit[] limits = plan.limits;
@@ -172,7 +172,7 @@ public final class RateLimiter {
    * answer, null where it could not be asked. When any refused (or failed), every bucket that gave
    * its tokens gets them back.
    */
-  private static Admission decide(Plan plan, ConsumptionProbe[] probes, long reserve, Throwable error) {
+  private static RateLimitResult decide(Plan plan, ConsumptionProbe[] probes, long reserve, Throwable error) {
     Limit[] limits = plan.limits;
     boolean all = error == null;
     for (ConsumptionProbe p : probes) {
@@ -194,7 +194,7 @@ public final class RateLimiter {
     int requests = tightest(limits, probes, false, reserve, refunded);
     int tokens = tightest(limits, probes, true, reserve, refunded);
     if (all) {
-      return new Admission(
+      return new RateLimitResult(
           decision(RateDecision.Outcome.ALLOWED, LimitedBy.NONE, 0, plan, probes, requests, tokens, reserve, false),
           // Without a token limit there is nothing to correct, so nothing to hold.
           plan.tokenBuckets.isEmpty() ? Reservation.NONE : new Reservation(plan.tokenBuckets, reserve));
@@ -210,7 +210,7 @@ public final class RateLimiter {
         decision(
             RateDecision.Outcome.LIMITED, limits[worst].kind, probes[worst].getNanosToWaitForRefill(), plan, probes,
             requests, tokens, reserve, true);
-    return new Admission(limited, Reservation.NONE);
+    return new RateLimitResult(limited, Reservation.NONE);
   }
 
   private static boolean consumed(ConsumptionProbe probe) {

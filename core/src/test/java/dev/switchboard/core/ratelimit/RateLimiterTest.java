@@ -53,7 +53,7 @@ class RateLimiterTest {
     RateLimiter limiter = limiter(new Quota(0, 1000), Map.of());
     RequestInfo big = new RequestInfo("m", 100, 600, "t", "standard");
     assertThat(limiter.acquire("k", big).toCompletableFuture().join().allowed()).isTrue();
-    Admission second = limiter.acquire("k", big).toCompletableFuture().join();
+    RateLimitResult second = limiter.acquire("k", big).toCompletableFuture().join();
     assertThat(second.allowed()).as("700 reserved, 300 left, 700 asked").isFalse();
     assertThat(second.decision().limitedBy()).isEqualTo(LimitedBy.KEY_TOKENS);
     assertThat(second.decision().remainingTokens()).isEqualTo(300);
@@ -71,10 +71,10 @@ class RateLimiterTest {
   @Test
   void settlingWithFewerTokensRefundsTheDifference() {
     RateLimiter limiter = limiter(new Quota(0, 1000), Map.of());
-    Admission first = limiter.acquireNow("k", "standard", 700);
+    RateLimitResult first = limiter.acquireNow("k", "standard", 700);
     assertThat(limiter.acquireNow("k", "standard", 700).allowed()).isFalse();
     first.reservation().settle(200).toCompletableFuture().join();
-    Admission second = limiter.acquireNow("k", "standard", 700);
+    RateLimitResult second = limiter.acquireNow("k", "standard", 700);
     assertThat(second.allowed()).isTrue();
     assertThat(second.decision().remainingTokens()).isEqualTo(1000 - 200 - 700);
   }
@@ -82,7 +82,7 @@ class RateLimiterTest {
   @Test
   void settlingWithMoreTokensChargesTheDifferenceIntoDebt() {
     RateLimiter limiter = limiter(new Quota(0, 600), Map.of());
-    Admission first = limiter.acquireNow("k", "standard", 100);
+    RateLimitResult first = limiter.acquireNow("k", "standard", 100);
     first.reservation().settle(900).toCompletableFuture().join();
     RateDecision refused = limiter.acquireNow("k", "standard", 60).decision();
     assertThat(refused.limitedBy()).isEqualTo(LimitedBy.KEY_TOKENS);
@@ -94,7 +94,7 @@ class RateLimiterTest {
   @Test
   void settleAppliesOnlyOnce() {
     RateLimiter limiter = limiter(new Quota(0, 1000), Map.of());
-    Admission first = limiter.acquireNow("k", "standard", 500);
+    RateLimitResult first = limiter.acquireNow("k", "standard", 500);
     first.reservation().settle(0);
     first.reservation().settle(1000);
     assertThat(first.reservation().settled()).isTrue();
@@ -210,7 +210,7 @@ class RateLimiterTest {
   @Test
   void aRequestOfUnknownSizeStillNeedsOneToken() {
     RateLimiter limiter = limiter(new Quota(0, 100), Map.of());
-    Admission a = limiter.acquireNow("k", "standard", 0);
+    RateLimitResult a = limiter.acquireNow("k", "standard", 0);
     assertThat(a.reservation().reservedTokens()).isEqualTo(1);
     a.reservation().settle(150);
     assertThat(limiter.acquireNow("k", "standard", 0).allowed()).as("in debt").isFalse();
@@ -293,7 +293,7 @@ class RateLimiterTest {
   @Test
   void withoutATokenLimitAnAdmittedRequestHoldsNothingToSettle() {
     RateLimiter limiter = limiter(new Quota(30, 0), Map.of());
-    Admission a = limiter.acquireNow("k", "standard", 500);
+    RateLimitResult a = limiter.acquireNow("k", "standard", 500);
     assertThat(a.allowed()).isTrue();
     assertThat(a.reservation()).isSameAs(Reservation.NONE);
   }

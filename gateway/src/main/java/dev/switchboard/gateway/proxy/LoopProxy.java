@@ -1,6 +1,6 @@
 package dev.switchboard.gateway.proxy;
 
-import dev.switchboard.core.ratelimit.Admission;
+import dev.switchboard.core.ratelimit.RateLimitResult;
 import dev.switchboard.core.ratelimit.RateDecision;
 import dev.switchboard.core.ratelimit.Reservation;
 import dev.switchboard.core.request.RequestInfo;
@@ -239,28 +239,28 @@ final class LoopProxy {
     }
     rateLimiter
         .acquire(key.digestHex(), key.tier(), estimate)
-        .whenCompleteAsync((admission, error) -> decided(c, req, key, body, fields, pool, estimate, admission, error), loop);
+        .whenCompleteAsync((result, error) -> decided(c, req, key, body, fields, pool, estimate, result, error), loop);
   }
 
   private void decided(
       ClientConnection c, ClientRequest req, ApiKey key, ByteBuf body, RequestFields fields, ReplicaPool pool,
-      long estimate, Admission admission, Throwable error) {
+      long estimate, RateLimitResult result, Throwable error) {
     if (error != null) {
       body.release();
       c.extraHeaders().set(RateLimitHeaders.RETRY_AFTER, "1");
       c.sendError(OpenAiError.OVERLOADED, "The rate limiter is unavailable. Retry later.", null);
       return;
     }
-    RateDecision d = admission.decision();
+    RateDecision d = result.decision();
     c.rateLimitHeaders(d);
     if (d.allowed()) {
       if (c.ended()) {
         // The client left while the decision was made in Redis: give the tokens back.
-        admission.reservation().settle(0);
+        result.reservation().settle(0);
         body.release();
         return;
       }
-      admit(c, req, key, body, fields, pool, admission.reservation());
+      admit(c, req, key, body, fields, pool, result.reservation());
       return;
     }
     body.release();

@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.ratelimit;
 
 import dev.switchboard.core.Clock;
-import dev.switchboard.core.ratelimit.Admission;
+import dev.switchboard.core.ratelimit.RateLimitResult;
 import dev.switchboard.core.ratelimit.BucketStore;
 import dev.switchboard.core.ratelimit.InMemoryBucketStore;
 import dev.switchboard.core.ratelimit.RateLimiter;
@@ -101,15 +101,15 @@ public final class GatewayRateLimiter implements AutoCloseable {
    * @param estimatedTokens prompt tokens estimate + {@code max_tokens}
    * @return never completes exceptionally for a store failure: that becomes the outage policy's answer
    */
-  public CompletionStage<Admission> acquire(String keyId, String tier, long estimatedTokens) {
+  public CompletionStage<RateLimitResult> acquire(String keyId, String tier, long estimatedTokens) {
     if (!available.get() && !probeDue()) {
       return fallback(keyId, tier, estimatedTokens);
     }
     // The core limiter's stage is this decision's alone, so the timeout may complete it: buckets
     // that answer later still hold their tokens (strict side), as documented above.
-    CompletableFuture<Admission> decision =
+    CompletableFuture<RateLimitResult> decision =
         shared.acquire(keyId, tier, estimatedTokens).toCompletableFuture().orTimeout(timeoutNanos, TimeUnit.NANOSECONDS);
-    CompletableFuture<Admission> answer = new CompletableFuture<>();
+    CompletableFuture<RateLimitResult> answer = new CompletableFuture<>();
     decision.whenComplete(
         (admission, error) -> {
           if (error == null) {
@@ -144,7 +144,7 @@ public final class GatewayRateLimiter implements AutoCloseable {
    *
    * @throws IllegalStateException if the limits are shared through Redis
    */
-  public Admission acquireNow(String keyId, String tier, long estimatedTokens) {
+  public RateLimitResult acquireNow(String keyId, String tier, long estimatedTokens) {
     if (!decidesAtOnce()) {
       throw new IllegalStateException("limits shared through Redis are decided asynchronously; use acquire()");
     }
@@ -167,10 +167,10 @@ public final class GatewayRateLimiter implements AutoCloseable {
     onClose.run();
   }
 
-  private CompletionStage<Admission> fallback(String keyId, String tier, long estimatedTokens) {
+  private CompletionStage<RateLimitResult> fallback(String keyId, String tier, long estimatedTokens) {
     fallbackDecisions.increment();
     if (onOutage == OnOutage.FAIL_CLOSED) {
-      return CompletableFuture.completedFuture(Admission.unavailable(PROBE_INTERVAL.toNanos()));
+      return CompletableFuture.completedFuture(RateLimitResult.unavailable(PROBE_INTERVAL.toNanos()));
     }
     return local.acquire(keyId, tier, estimatedTokens);
   }

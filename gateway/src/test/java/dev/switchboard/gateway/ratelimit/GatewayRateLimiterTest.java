@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.switchboard.core.ManualClock;
-import dev.switchboard.core.ratelimit.Admission;
+import dev.switchboard.core.ratelimit.RateLimitResult;
 import dev.switchboard.core.ratelimit.BucketSpec;
 import dev.switchboard.core.ratelimit.BucketStore;
 import dev.switchboard.core.ratelimit.InMemoryBucketStore;
@@ -39,7 +39,7 @@ class GatewayRateLimiterTest {
     return GatewayRateLimiter.shared(THIRTY_RPM, store, settings, clock);
   }
 
-  private static Admission acquire(GatewayRateLimiter limiter) {
+  private static RateLimitResult acquire(GatewayRateLimiter limiter) {
     return limiter.acquire("k", "standard", 1).toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
   }
 
@@ -112,7 +112,7 @@ class GatewayRateLimiterTest {
   void aStoreThatDoesNotAnswerTimesOutInsteadOfHoldingTheRequest() throws Exception {
     GatewayRateLimiter limiter = limiter(OnOutage.FAIL_OPEN, Duration.ofMillis(50));
     store.mode = Mode.HUNG;
-    Admission a = limiter.acquire("k", "standard", 1).toCompletableFuture().get(2, TimeUnit.SECONDS);
+    RateLimitResult a = limiter.acquire("k", "standard", 1).toCompletableFuture().get(2, TimeUnit.SECONDS);
     assertThat(a.allowed()).isTrue();
     assertThat(limiter.redisAvailable()).isFalse();
     assertThat(limiter.fallbackDecisions()).isEqualTo(1);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.ManualClock;
-import dev.switchboard.core.ratelimit.Admission;
+import dev.switchboard.core.ratelimit.RateLimitResult;
 import dev.switchboard.core.ratelimit.BucketSpec;
 import dev.switchboard.core.ratelimit.LimitedBy;
 import dev.switchboard.core.ratelimit.Quota;
@@ -60,13 +60,13 @@ class RedisRateLimitTest {
     }
   }
 
-  private static Admission acquire(GatewayRateLimiter gateway, String key, long tokens) {
+  private static RateLimitResult acquire(GatewayRateLimiter gateway, String key, long tokens) {
     return gateway.acquire(key, "standard", tokens).toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
   }
 
   /** Fires {@code attempts} requests at once, spread round-robin over the gateways; counts the admitted. */
   private static int admittedConcurrently(List<GatewayRateLimiter> gateways, String key, int attempts) {
-    List<CompletableFuture<Admission>> all = new ArrayList<>();
+    List<CompletableFuture<RateLimitResult>> all = new ArrayList<>();
     for (int i = 0; i < attempts; i++) {
       all.add(gateways.get(i % gateways.size()).acquire(key, "standard", 1).toCompletableFuture());
     }
@@ -100,14 +100,14 @@ class RedisRateLimitTest {
   void tokensReservedOnOneGatewayAreSeenAndCorrectedOnAnother() {
     RateLimits limits = new RateLimits(new Quota(0, 1000), Map.of(), Map.of());
     List<GatewayRateLimiter> g = gateways(3, limits, OnOutage.FAIL_CLOSED, Duration.ofSeconds(1));
-    Admission a = acquire(g.get(0), "k", 800);
+    RateLimitResult a = acquire(g.get(0), "k", 800);
     assertThat(a.decision().remainingTokens()).isEqualTo(200);
     RateDecision refused = acquire(g.get(1), "k", 300).decision();
     assertThat(refused.limitedBy()).isEqualTo(LimitedBy.KEY_TOKENS);
     assertThat(refused.remainingTokens()).isEqualTo(200);
 
     a.reservation().settle(100).toCompletableFuture().join();
-    Admission b = acquire(g.get(1), "k", 300);
+    RateLimitResult b = acquire(g.get(1), "k", 300);
     assertThat(b.allowed()).as("700 refunded").isTrue();
     assertThat(b.decision().remainingTokens()).isEqualTo(600);
 
@@ -172,7 +172,7 @@ class RedisRateLimitTest {
     redis.pause();
     try {
       long start = System.nanoTime();
-      Admission a = g.acquire("k", "standard", 1).toCompletableFuture().get(2, TimeUnit.SECONDS);
+      RateLimitResult a = g.acquire("k", "standard", 1).toCompletableFuture().get(2, TimeUnit.SECONDS);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
       assertThat(a.allowed()).as("failed open").isTrue();
       assertThat(g.redisAvailable()).isFalse();

@@ -6,9 +6,9 @@ import java.util.Objects;
  * The answer to one request: the decision, and when it was admitted under a token limit, the
  * reservation to settle with the real usage ({@link Reservation#NONE} otherwise).
  */
-public record Admission(RateDecision decision, Reservation reservation) {
+public record RateLimitResult(RateDecision decision, Reservation reservation) {
 
-  public Admission {
+  public RateLimitResult {
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(reservation, "reservation");
     if (!decision.allowed() && reservation != Reservation.NONE) {
@@ -17,8 +17,8 @@ public record Admission(RateDecision decision, Reservation reservation) {
   }
 
   /** Refused before any bucket was asked: the limit store is unreachable and the gateway fails closed. */
-  public static Admission unavailable(long retryAfterNanos) {
-    return new Admission(RateDecision.unavailable(retryAfterNanos), Reservation.NONE);
+  public static RateLimitResult unavailable(long retryAfterNanos) {
+    return new RateLimitResult(RateDecision.unavailable(retryAfterNanos), Reservation.NONE);
   }
 
   public boolean allowed() {
