@@ -7,7 +7,7 @@ import dev.switchboard.core.balance.Balancers;
 import dev.switchboard.core.balance.Pick;
 import dev.switchboard.core.replica.LoadReport;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 import java.util.Arrays;
 import java.util.List;
@@ -103,7 +103,7 @@ public class BalancerPickBenchmark {
     boolean[] served = new boolean[n];
     for (int i = 0; i < n; i++) {
       double weight = 1.0 + random.nextInt(4);
-      replicas[i] = new Replica("replica-" + i, i, weight, clock, Replica.DEFAULT_DECAY);
+      replicas[i] = new Replica("replica-" + i, weight, clock, Replica.DEFAULT_DECAY);
       // One in eight has served nothing yet: no latency sample, no learned rate.
       served[i] = random.nextInt(8) != 0;
     }
@@ -134,7 +134,7 @@ public class BalancerPickBenchmark {
   static final class FirstCandidate implements Balancer {
     @Override
     public Pick pick(ReplicaSet candidates, RequestInfo request) {
-      return candidates.isEmpty() ? Pick.noReplica() : candidates.get(0).asPick();
+      return candidates.isEmpty() ? Pick.noReplica() : candidates.pick(0);
     }
 
     @Override

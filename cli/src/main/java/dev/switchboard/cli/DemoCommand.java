@@ -5,14 +5,15 @@ import dev.switchboard.core.balance.Balancers;
 import dev.switchboard.core.replica.Replica;
 import dev.switchboard.gateway.Gateway;
 import dev.switchboard.gateway.config.GatewayConfig;
-import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
 import dev.switchboard.replica.ReplicaOptions;
 import dev.switchboard.replica.ReplicaServer;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -143,22 +144,23 @@ final class DemoCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "Driving %.1f req/s (20%% vip, 80%% free, streamed); routing every 3 s:%n", rate);
   }
 
-  private final long[] lastDispatched = new long[SPEEDS.length];
+  /** Each replica's dispatches at the last print, by id. */
+  private final Map<String, Long> lastDispatched = new HashMap<>();
 
   private void printRouting(Gateway gateway) {
-    ReplicaPool pool = gateway.router().pools().get(0);
+    List<UpstreamReplica> replicas = gateway.router().pools().get(0).replicas();
     long total = 0;
-    long[] delta = new long[pool.replicas().size()];
+    long[] delta = new long[replicas.size()];
     for (int i = 0; i < delta.length; i++) {
-      long d = pool.get(i).replica().dispatchedTotal();
-      delta[i] = d - lastDispatched[i];
-      lastDispatched[i] = d;
+      Replica r = replicas.get(i).replica();
+      long d = r.dispatchedTotal();
+      delta[i] = d - lastDispatched.getOrDefault(r.id(), 0L);
+      lastDispatched.put(r.id(), d);
       total += delta[i];
     }
     StringBuilder line = new StringBuilder("  ");
     for (int i = 0; i < delta.length; i++) {
-      UpstreamReplica u = pool.get(i);
-      Replica r = u.replica();
+      Replica r = replicas.get(i).replica();
       line.append(String.format(Locale.ROOT, "%s %3.0f%% (in flight %d, ewma %.0f ms)   ",
           r.id(), total == 0 ? 0.0 : 100.0 * delta[i] / total, r.inFlight(), r.latency().estimateNanos() / 1e6));
     }

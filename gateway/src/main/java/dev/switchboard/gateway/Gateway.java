@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.core.Clock;
+import dev.switchboard.core.event.Decisions;
 import dev.switchboard.core.retry.RetryBudget;
 import dev.switchboard.gateway.admin.AdminHandler;
-import dev.switchboard.gateway.admission.PoolAdmission;
 import dev.switchboard.gateway.auth.Authenticator;
 import dev.switchboard.gateway.config.GatewayConfig;
 import dev.switchboard.gateway.health.HealthMonitor;
@@ -35,6 +35,8 @@ public final class Gateway {
 
   private final Vertx vertx;
   private final GatewayConfig config;
+  /** Every decision the gateway makes, for whoever listens (telemetry, the dashboard, recording). */
+  private final Decisions decisions = new Decisions();
   private final Router router;
   private final Authenticator authenticator;
   private final RetryBudget retryBudget;
@@ -52,12 +54,10 @@ public final class Gateway {
     Clock clock = Clock.system();
     List<ReplicaPool> pools = new ArrayList<>();
     for (GatewayConfig.PoolConfig p : config.pools()) {
-      pools.add(new ReplicaPool(p, config.balancerOptions(), config.decay(), clock));
-    }
-    if (config.admission() != null) {
-      for (ReplicaPool pool : pools) {
-        pool.setAdmission(new PoolAdmission(pool, config.admission(), clock));
-      }
+      pools.add(
+          new ReplicaPool(
+              p, config.balancerOptions(), config.decay(), HealthMonitor.policy(config.health()),
+              config.admission(), clock, decisions));
     }
     this.router = new Router(pools);
     this.authenticator = new Authenticator(config.keys());
@@ -194,6 +194,11 @@ public final class Gateway {
 
   public Router router() {
     return router;
+  }
+
+  /** Where the gateway publishes its decisions: subscribe to hear them. */
+  public Decisions decisions() {
+    return decisions;
   }
 
   /** Connections each event loop may open to one replica. */

@@ -174,7 +174,7 @@ class GatewayProxyTest {
     for (int i = 0; i < 6; i++) {
       assertThat(h.post("/v1/chat/completions", CHAT, "sk-good").statusCode()).isEqualTo(200);
     }
-    assertThat(pool.get(0).replica().state()).isEqualTo(ReplicaState.EJECTED);
+    assertThat(pool.replicas().get(0).replica().state()).isEqualTo(ReplicaState.EJECTED);
     int hitsWhileEjected = failingHits.get();
     for (int i = 0; i < 4; i++) {
       assertThat(h.post("/v1/chat/completions", CHAT, "sk-good").statusCode()).isEqualTo(200);
@@ -182,7 +182,7 @@ class GatewayProxyTest {
     assertThat(failingHits.get()).as("an ejected replica gets no traffic").isEqualTo(hitsWhileEjected);
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> pool.get(0).replica().state() == ReplicaState.READY);
+        .until(() -> pool.replicas().get(0).replica().state() == ReplicaState.READY);
   }
 
   @Test
@@ -232,7 +232,7 @@ class GatewayProxyTest {
     assertError(h.post("/v1/chat/completions", "{\"model\":\"m\",\"x\":\"" + "a".repeat(3000) + "\"}", "sk-good"), 413, "request_too_large");
     assertError(h.post("/v1/nothing", CHAT, "sk-good"), 404, "not_found");
     ReplicaPool pool = h.gateway.router().poolFor("m");
-    pool.setState(pool.get(0), ReplicaState.DOWN);
+    pool.setState(pool.replicas().get(0), ReplicaState.DOWN, "test");
     assertError(h.post("/v1/chat/completions", CHAT, "sk-good"), 503, "service_unavailable");
   }
 

@@ -96,8 +96,8 @@ class GatewayWithReplicasTest {
       assertThat(f.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     }
     // In-flight breaks the tie between equal reports, so the two went to different replicas.
-    assertThat(pool.get(0).replica().dispatchedTotal()).isEqualTo(1);
-    assertThat(pool.get(1).replica().dispatchedTotal()).isEqualTo(1);
+    assertThat(pool.replicas().get(0).replica().dispatchedTotal()).isEqualTo(1);
+    assertThat(pool.replicas().get(1).replica().dispatchedTotal()).isEqualTo(1);
   }
 
   @Test

@@ -3,13 +3,14 @@ package dev.switchboard.sim;
 import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.core.ManualClock;
 import dev.switchboard.core.Randomness;
-import dev.switchboard.core.admission.AdmissionQueue;
-import dev.switchboard.core.admission.ConcurrencyLimit;
-import dev.switchboard.core.admission.Offer;
+import dev.switchboard.core.admission.AdmissionControl;
+import dev.switchboard.core.event.Decisions;
+import dev.switchboard.core.event.ShedReason;
+import dev.switchboard.core.fleet.ReplicaGroup;
 import dev.switchboard.core.ratelimit.InMemoryBucketStore;
 import dev.switchboard.core.ratelimit.RateLimiter;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 import dev.switchboard.sim.engine.Event;
 import dev.switchboard.sim.engine.EventQueue;
@@ -53,9 +54,9 @@ public final class Simulation implements ModelListener {
 
   private final Scenario scenario;
   private final EventQueue events;
-  private final List<Replica> replicas = new ArrayList<>();
-  private final List<ReplicaModel> models = new ArrayList<>();
-  private final ReplicaSet candidates;
+  /** The pool's replicas, each with its model and its column in the reports. */
+  private final ReplicaGroup<Modelled> group;
+  private final List<Modelled> modelled = new ArrayList<>();
   private final SimPolicy policy;
   private final Workload workload;
   private final RunMetrics metrics;
@@ -63,9 +64,8 @@ public final class Simulation implements ModelListener {
   private final ArrivalEvent arrivalEvent = new ArrivalEvent();
   private final ScrapeEvent scrapeEvent = new ScrapeEvent();
   private final ExpiryEvent expiryEvent = new ExpiryEvent();
-  /** The gateway's admission queue, or null when the scenario has none. */
-  private final AdmissionQueue<SimRequest> queue;
-  private final ConcurrencyLimit limit;
+  /** The gateway's admission control, or null when the scenario has none. */
+  private final AdmissionControl<SimRequest> admission;
   /** The gateway's rate limits, per tenant (the simulator's stand-in for an API key), or null. */
   private final RateLimiter rateLimiter;
   private long arrived;
@@ -74,24 +74,48 @@ public final class Simulation implements ModelListener {
   private Simulation(Scenario scenario, String policyName, ProgressFactory progress) {
     this.scenario = scenario;
     this.events = new EventQueue(new ManualClock(0));
+    this.group = new ReplicaGroup<>("pool", events.clock(), new Decisions());
     List<ReplicaSpec> specs = scenario.replicas();
     for (int i = 0; i < specs.size(); i++) {
       ReplicaSpec spec = specs.get(i);
-      replicas.add(new Replica(spec.id(), i, spec.weight(), events.clock(), scenario.decay()));
-      models.add(scenario.model().create(events, spec.speed(), this));
+      Modelled m =
+          new Modelled(
+              new Replica(spec.id(), spec.weight(), events.clock(), scenario.decay()),
+              scenario.model().create(events, spec.speed(), this),
+              i);
+      modelled.add(m);
+      group.add(m.replica(), m);
     }
-    this.candidates = ReplicaSet.of(replicas);
     // Each policy's own random choices come from a stream of their own, so that they never
     // disturb the workload's.
     long policySeed = scenario.seed() * 0x9E3779B97F4A7C15L + policyName.hashCode();
     this.policy =
-        Policies.create(policyName, scenario.balancerOptions(), Randomness.seeded(policySeed), models);
+        Policies.create(
+            policyName, scenario.balancerOptions(), Randomness.seeded(policySeed), r -> group.endpoint(r).model());
     this.workload = scenario.workload().create(scenario.seed(), scenario.poolCapacityPerSecond());
     this.metrics = new RunMetrics(specs.size(), scenario.workload().tiers().tierNames());
     this.progress = progress.forPolicy(policyName, workload.expectedCount());
     AdmissionConfig admission = scenario.admission();
-    this.queue = admission == null ? null : admission.newQueue(events.clock());
-    this.limit = admission == null ? null : admission.limit();
+    this.admission =
+        admission == null
+            ? null
+            : new AdmissionControl<>(
+                admission.newQueue(events.clock()),
+                admission.limit(),
+                group::routable,
+                r -> r.arrival().tier(),
+                new AdmissionControl.Runtime<>() {
+                  @Override
+                  public void dispatch(SimRequest r) {
+                    Simulation.this.admission.landed();
+                    Simulation.this.dispatch(r, Simulation.this.admission.eligible());
+                  }
+
+                  @Override
+                  public void shed(SimRequest r, ShedReason reason, int retryAfterSeconds) {
+                    metrics.onReject(r, events.now());
+                  }
+                });
     this.rateLimiter =
         scenario.rateLimits() == null
             ? null
@@ -138,9 +162,9 @@ public final class Simulation implements ModelListener {
   }
 
   private PolicyResult result() {
-    long[] busy = new long[models.size()];
-    for (int i = 0; i < busy.length; i++) {
-      busy[i] = models.get(i).busyNanos();
+    long[] busy = new long[modelled.size()];
+    for (Modelled m : modelled) {
+      busy[m.column()] = m.model().busyNanos();
     }
     return metrics.result(policy.name(), busy);
   }
@@ -164,10 +188,13 @@ public final class Simulation implements ModelListener {
     if (rateLimiter != null
         && !rateLimiter.acquireNow(a.tenant(), a.tier(), (long) a.promptTokens() + a.outputTokens()).decision().allowed()) {
       metrics.onRateLimited(r, events.now());
-    } else if (queue == null) {
-      dispatch(r, candidates);
+    } else if (admission == null) {
+      dispatch(r, group.routable());
     } else {
-      admit(r);
+      if (admission.admit(r, a.tier(), a.tenant(), 0)) {
+        dispatch(r, admission.eligible());
+      }
+      armExpiry();
     }
     if (++arrived % PROGRESS_EVERY == 0) {
       progress.arrivals(arrived);
@@ -182,51 +209,23 @@ public final class Simulation implements ModelListener {
       return;
     }
     long stamp = chosen.onDispatch();
-    ReplicaModel model = models.get(chosen.index());
-    r.dispatchedTo(chosen, stamp, model);
-    metrics.onDispatch(chosen.index());
-    model.submit(r);
-  }
-
-  /**
-   * The gateway's admission control: straight to a replica with room when nobody is waiting,
-   * otherwise into the queue, which may shed this request or a less important one.
-   */
-  private void admit(SimRequest r) {
-    if (queue.size() == 0) {
-      ReplicaSet eligible = limit.eligible(candidates);
-      if (!eligible.isEmpty()) {
-        dispatch(r, eligible);
-        return;
-      }
-    }
-    Offer<SimRequest> offer = queue.offer(r, r.arrival().tier(), r.arrival().tenant(), 0);
-    if (!offer.isQueued()) {
-      metrics.onReject(r, events.now());
-    }
-    if (offer.hasDisplaced()) {
-      metrics.onReject(offer.displaced(), events.now());
-    }
-    armExpiry();
+    Modelled m = group.endpoint(chosen);
+    r.dispatchedTo(chosen, stamp, m.model());
+    metrics.onDispatch(m.column());
+    m.model().submit(r);
   }
 
   /** Capacity may have freed: dispatch waiting requests while some replica has room. */
   private void drainQueue() {
-    if (queue == null) {
+    if (admission == null) {
       return;
     }
-    while (queue.size() > 0) {
-      ReplicaSet eligible = limit.eligible(candidates);
-      if (eligible.isEmpty()) {
-        break;
-      }
-      dispatch(queue.poll(), eligible);
-    }
+    admission.drain();
     armExpiry();
   }
 
   private void armExpiry() {
-    OptionalLong next = queue.nextDeadlineNanos();
+    OptionalLong next = admission.nextDeadlineNanos();
     if (next.isEmpty()) {
       events.cancel(expiryEvent);
       return;
@@ -285,9 +284,7 @@ public final class Simulation implements ModelListener {
   private final class ExpiryEvent extends Event {
     @Override
     protected void fire() {
-      for (SimRequest r : queue.expire()) {
-        metrics.onReject(r, events.now());
-      }
+      admission.expire();
       armExpiry();
     }
   }
@@ -298,18 +295,20 @@ public final class Simulation implements ModelListener {
     protected void fire() {
       long now = events.now();
       boolean idle = true;
-      for (int i = 0; i < models.size(); i++) {
-        ReplicaModel m = models.get(i);
-        replicas.get(i).report(m.report());
-        metrics.sampleInFlight(now, i, m.outstanding());
-        idle &= m.outstanding() == 0;
+      for (Modelled m : modelled) {
+        m.replica().report(m.model().report());
+        metrics.sampleInFlight(now, m.column(), m.model().outstanding());
+        idle &= m.model().outstanding() == 0;
       }
       // New load reports can open an inferred concurrency limit.
       drainQueue();
-      idle &= queue == null || queue.size() == 0;
+      idle &= admission == null || admission.waiting() == 0;
       if (!(workloadDone && idle)) {
         events.scheduleIn(this, scenario.metricsIntervalNanos());
       }
     }
   }
+
+  /** A simulated replica: the core's view of it, its model, and its column in the reports. */
+  private record Modelled(Replica replica, ReplicaModel model, int column) {}
 }

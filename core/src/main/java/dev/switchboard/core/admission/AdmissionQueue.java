@@ -1,5 +1,6 @@
 package dev.switchboard.core.admission;
 
+import dev.switchboard.core.event.ShedReason;
 import dev.switchboard.core.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -142,7 +143,7 @@ public final class AdmissionQueue<E> {
     Objects.requireNonNull(tenant, "tenant");
     Integer index = tierIndex.get(tierName);
     if (index == null) {
-      return Offer.rejected(Offer.Reason.UNKNOWN_TIER);
+      return Offer.rejected(ShedReason.UNKNOWN_TIER);
     }
     if (byRequest.containsKey(request)) {
       throw new IllegalArgumentException("already queued: " + request);
@@ -153,7 +154,7 @@ public final class AdmissionQueue<E> {
     if (hasDeadline) {
       deadline = Math.min(deadline, deadlineNanos - origin);
       if (deadline <= now) {
-        return Offer.rejected(Offer.Reason.DEADLINE_PASSED);
+        return Offer.rejected(ShedReason.DEADLINE_PASSED);
       }
     }
     int priority = Math.max(tiers[tier].priority(), Math.min(requestedPriority, Tier.MAX_PRIORITY));
@@ -162,7 +163,7 @@ public final class AdmissionQueue<E> {
     if (size >= maxQueued) {
       PriorityClass<E> least = leastImportantNonEmpty();
       if (least.priority <= priority) {
-        return Offer.rejected(Offer.Reason.QUEUE_FULL);
+        return Offer.rejected(ShedReason.QUEUE_FULL);
       }
       Waiting<E> victim = least.newest;
       unlink(victim);
@@ -201,7 +202,7 @@ public final class AdmissionQueue<E> {
    * Removes the requests whose deadline has come.
    *
    * @return them, earliest deadline first, for the runtime to answer with {@link
-   *     Offer.Reason#EXPIRED}
+   *     ShedReason#EXPIRED}
    */
   public synchronized List<E> expire() {
     long now = clock.nanoTime() - origin;

@@ -1,7 +1,7 @@
 package dev.switchboard.core.admission;
 
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import java.util.ArrayList;
 import java.util.List;
 

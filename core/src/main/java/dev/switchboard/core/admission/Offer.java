@@ -1,5 +1,6 @@
 package dev.switchboard.core.admission;
 
+import dev.switchboard.core.event.ShedReason;
 import java.util.Objects;
 
 /**
@@ -14,40 +15,15 @@ import java.util.Objects;
  */
 public final class Offer<E> {
 
-  /** Why a request left, or never entered, the queue without being dispatched. */
-  public enum Reason {
-    /** The request's tier is not configured. */
-    UNKNOWN_TIER("unknown tier"),
-    /** The queue is full of requests at least as important as this one. */
-    QUEUE_FULL("admission queue full"),
-    /** The request's own deadline had passed when it was offered. */
-    DEADLINE_PASSED("deadline passed before queueing"),
-    /** A more important request took its place in a full queue. */
-    DISPLACED("displaced by a more important request"),
-    /** It waited its tier's queue timeout, or its own deadline, without being dispatched. */
-    EXPIRED("queue timeout");
-
-    private final String message;
-
-    Reason(String message) {
-      this.message = message;
-    }
-
-    /** A short text for the response body and the logs. */
-    public String message() {
-      return message;
-    }
-  }
-
   private static final Offer<?> QUEUED = new Offer<>(null, null);
-  private static final Offer<?> UNKNOWN_TIER = new Offer<>(Reason.UNKNOWN_TIER, null);
-  private static final Offer<?> QUEUE_FULL = new Offer<>(Reason.QUEUE_FULL, null);
-  private static final Offer<?> DEADLINE_PASSED = new Offer<>(Reason.DEADLINE_PASSED, null);
+  private static final Offer<?> UNKNOWN_TIER = new Offer<>(ShedReason.UNKNOWN_TIER, null);
+  private static final Offer<?> QUEUE_FULL = new Offer<>(ShedReason.QUEUE_FULL, null);
+  private static final Offer<?> DEADLINE_PASSED = new Offer<>(ShedReason.DEADLINE_PASSED, null);
 
-  private final Reason rejection;
+  private final ShedReason rejection;
   private final E displaced;
 
-  private Offer(Reason rejection, E displaced) {
+  private Offer(ShedReason rejection, E displaced) {
     this.rejection = rejection;
     this.displaced = displaced;
   }
@@ -63,7 +39,7 @@ public final class Offer<E> {
   }
 
   @SuppressWarnings("unchecked")
-  static <E> Offer<E> rejected(Reason reason) {
+  static <E> Offer<E> rejected(ShedReason reason) {
     return (Offer<E>)
         switch (reason) {
           case UNKNOWN_TIER -> UNKNOWN_TIER;
@@ -79,7 +55,7 @@ public final class Offer<E> {
   }
 
   /** Why the request was rejected; only when not {@link #isQueued()}. */
-  public Reason reason() {
+  public ShedReason reason() {
     if (rejection == null) {
       throw new IllegalStateException("the request was queued");
     }
@@ -91,7 +67,7 @@ public final class Offer<E> {
   }
 
   /**
-   * The request removed to make room, for the runtime to answer with {@link Reason#DISPLACED}; only
+   * The request removed to make room, for the runtime to answer with {@link ShedReason#DISPLACED}; only
    * when {@link #hasDisplaced()}.
    */
   public E displaced() {

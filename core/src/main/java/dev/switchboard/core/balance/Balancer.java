@@ -1,6 +1,5 @@
 package dev.switchboard.core.balance;
 
-import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 
 /**

@@ -3,7 +3,6 @@ package dev.switchboard.core.balance;
 import dev.switchboard.core.Randomness;
 import dev.switchboard.core.replica.LoadReport;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 
 /**
@@ -42,7 +41,7 @@ public final class LlmAwareBalancer implements Balancer {
       return Pick.noReplica();
     }
     if (n == 1) {
-      return candidates.get(0).asPick();
+      return candidates.pick(0);
     }
     int minQueue = Integer.MAX_VALUE;
     int maxQueue = Integer.MIN_VALUE;
@@ -57,7 +56,7 @@ public final class LlmAwareBalancer implements Balancer {
       minFlight = Math.min(minFlight, f);
       maxFlight = Math.max(maxFlight, f);
     }
-    Replica best = null;
+    int best = -1;
     double bestScore = Double.NEGATIVE_INFINITY;
     int ties = 0;
     for (int i = 0; i < n; i++) {
@@ -68,14 +67,14 @@ public final class LlmAwareBalancer implements Balancer {
               + kvCacheWeight * (1.0 - load.kvCacheUsage())
               + inFlightWeight * spread(r.inFlight(), minFlight, maxFlight);
       if (score > bestScore) {
-        best = r;
+        best = i;
         bestScore = score;
         ties = 1;
       } else if (score == bestScore && random.nextInt(++ties) == 0) {
-        best = r;
+        best = i;
       }
     }
-    return best.asPick();
+    return candidates.pick(best);
   }
 
   /** 1 for the least loaded candidate, 0 for the most; 1 for all when they are equal. */

@@ -2,7 +2,6 @@ package dev.switchboard.core.balance;
 
 import dev.switchboard.core.Randomness;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
 
 /** A full scan for the cheapest candidate, ties broken uniformly at random. */
 final class LowestCost {
@@ -13,21 +12,20 @@ final class LowestCost {
     if (n == 0) {
       return Pick.noReplica();
     }
-    Replica best = null;
+    int best = -1;
     double bestCost = Double.POSITIVE_INFINITY;
     int ties = 0;
     for (int i = 0; i < n; i++) {
-      Replica r = candidates.get(i);
-      double c = cost.of(r);
-      if (best == null || c < bestCost) {
-        best = r;
+      double c = cost.of(candidates.get(i));
+      if (best < 0 || c < bestCost) {
+        best = i;
         bestCost = c;
         ties = 1;
       } else if (c == bestCost && random.nextInt(++ties) == 0) {
         // Reservoir sampling over the tied replicas: each is kept with equal probability.
-        best = r;
+        best = i;
       }
     }
-    return best.asPick();
+    return candidates.pick(best);
   }
 }

@@ -1,7 +1,6 @@
 package dev.switchboard.core.balance;
 
 import dev.switchboard.core.Randomness;
-import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 
 /** Finagle's and Linkerd's balancer: power of two choices on the Peak EWMA cost. */

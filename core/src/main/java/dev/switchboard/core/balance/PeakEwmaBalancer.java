@@ -2,7 +2,6 @@ package dev.switchboard.core.balance;
 
 import dev.switchboard.core.Randomness;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 
 /**

@@ -7,8 +7,8 @@ import java.util.Objects;
  * A balancer's decision, immutable, made with static factories as gRPC's {@code PickResult}: send
  * the request to a replica, or no replica could take it (and why).
  *
- * <p>Routing to a replica returns that replica's own instance ({@link Replica#asPick()}), so a
- * pick allocates nothing.
+ * <p>Routing to a replica returns the instance its {@link ReplicaSet} made for it ({@link
+ * ReplicaSet#pick(int)}), so a pick allocates nothing.
  */
 public final class Pick {
   private static final Pick NO_REPLICA = new Pick(null, "no routable replica");
@@ -21,8 +21,8 @@ public final class Pick {
     this.reason = reason;
   }
 
-  /** For {@link Replica} to build its single instance; balancers use {@link Replica#asPick()}. */
-  public static Pick route(Replica replica) {
+  /** For {@link ReplicaSet} to build one instance per position; balancers use {@link ReplicaSet#pick(int)}. */
+  static Pick route(Replica replica) {
     return new Pick(Objects.requireNonNull(replica, "replica"), "");
   }
 

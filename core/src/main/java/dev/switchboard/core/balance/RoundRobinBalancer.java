@@ -1,6 +1,5 @@
 package dev.switchboard.core.balance;
 
-import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,7 +21,7 @@ public final class RoundRobinBalancer implements Balancer {
       return Pick.noReplica();
     }
     long turn = next.getAndIncrement() & Long.MAX_VALUE;
-    return candidates.get((int) (turn % n)).asPick();
+    return candidates.pick((int) (turn % n));
   }
 
   @Override

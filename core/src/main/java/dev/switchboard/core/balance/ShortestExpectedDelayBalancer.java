@@ -2,7 +2,6 @@ package dev.switchboard.core.balance;
 
 import dev.switchboard.core.Randomness;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 
 /**
@@ -32,22 +31,22 @@ public final class ShortestExpectedDelayBalancer implements Balancer {
       fastest = Math.max(fastest, nanToZero(candidates.get(i).serviceRatePerSecond()));
     }
     double unknown = fastest > 0.0 ? fastest : 1.0;
-    Replica best = null;
+    int best = -1;
     double bestDelay = Double.POSITIVE_INFINITY;
     int ties = 0;
     for (int i = 0; i < n; i++) {
       Replica r = candidates.get(i);
       double mu = r.serviceRatePerSecond();
       double delay = (r.inFlight() + 1) / (Double.isNaN(mu) ? unknown : mu);
-      if (best == null || delay < bestDelay) {
-        best = r;
+      if (best < 0 || delay < bestDelay) {
+        best = i;
         bestDelay = delay;
         ties = 1;
       } else if (delay == bestDelay && random.nextInt(++ties) == 0) {
-        best = r;
+        best = i;
       }
     }
-    return best.asPick();
+    return candidates.pick(best);
   }
 
   private static double nanToZero(double v) {

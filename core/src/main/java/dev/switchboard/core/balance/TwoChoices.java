@@ -2,7 +2,6 @@ package dev.switchboard.core.balance;
 
 import dev.switchboard.core.Randomness;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
 
 /** Power of two choices: draw two distinct candidates at random, keep the cheaper. */
 final class TwoChoices {
@@ -14,7 +13,7 @@ final class TwoChoices {
       return Pick.noReplica();
     }
     if (n == 1) {
-      return candidates.get(0).asPick();
+      return candidates.pick(0);
     }
     int a = random.nextInt(n);
     // Draw the second from the other n-1 so the two are always distinct.
@@ -22,9 +21,7 @@ final class TwoChoices {
     if (b >= a) {
       b++;
     }
-    Replica ra = candidates.get(a);
-    Replica rb = candidates.get(b);
     // Finagle keeps the first on a tie; both were drawn at random, so that is fair.
-    return (cost.of(ra) <= cost.of(rb) ? ra : rb).asPick();
+    return candidates.pick(cost.of(candidates.get(a)) <= cost.of(candidates.get(b)) ? a : b);
   }
 }

@@ -20,7 +20,9 @@ public record EjectionDecision(Outcome outcome, long untilNanos, long durationNa
     /** The replica was already out (a request sent before it was ejected failed). */
     ALREADY_EJECTED,
     /** The threshold was reached but the pool's ejection cap kept the replica in. */
-    CAPPED
+    CAPPED,
+    /** The replica is not tracked (it left the pool while the request ran): nothing counted. */
+    NOT_TRACKED
   }
 
   // Shared instances: the common outcomes must not allocate on the request path.
@@ -28,6 +30,7 @@ public record EjectionDecision(Outcome outcome, long untilNanos, long durationNa
   static final EjectionDecision ALREADY_EJECTED =
       new EjectionDecision(Outcome.ALREADY_EJECTED, 0L, 0L);
   static final EjectionDecision CAPPED = new EjectionDecision(Outcome.CAPPED, 0L, 0L);
+  static final EjectionDecision NOT_TRACKED = new EjectionDecision(Outcome.NOT_TRACKED, 0L, 0L);
 
   public EjectionDecision {
     Objects.requireNonNull(outcome, "outcome");

@@ -2,7 +2,9 @@ package dev.switchboard.core.health;
 
 import dev.switchboard.core.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,25 +30,48 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       ejection and do not end it.
  * </ul>
  *
- * <p>Replicas are numbered 0..size−1. Thread-safe: successes and below-threshold failures are
- * lock-free (the request path); ejection and re-admission take a short lock on the detector.
- * Time comes only from the injected clock.
+ * <p>The pool is the set of replicas {@link #track tracked}: it grows and shrinks with the pool,
+ * and the ejection cap counts it as it is at each ejection. Outcomes of a replica not tracked (one
+ * that left while its requests ran) change nothing.
+ *
+ * <p>Thread-safe: successes and below-threshold failures are lock-free (the request path);
+ * ejection, re-admission and membership take a short lock on the detector. Time comes only from
+ * the injected clock.
+ *
+ * @param <K> how replicas are known, by {@code equals} (the core {@code Replica}, by identity)
  */
-public final class OutlierDetector {
+public final class OutlierDetector<K> {
   private final OutlierPolicy policy;
   private final Clock clock;
-  private final Slot[] slots;
+  /** Tracked replicas in the order they were tracked; replaced whole on every change. */
+  private volatile Map<K, Slot> slots = Map.of();
   private int ejectedCount; // guarded by this
 
-  public OutlierDetector(int poolSize, OutlierPolicy policy, Clock clock) {
-    if (poolSize < 1) {
-      throw new IllegalArgumentException("poolSize must be >= 1, was " + poolSize);
-    }
+  public OutlierDetector(OutlierPolicy policy, Clock clock) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.slots = new Slot[poolSize];
-    for (int i = 0; i < poolSize; i++) {
-      slots[i] = new Slot();
+  }
+
+  /** {@code replica} joined the pool; tracking it twice changes nothing. */
+  public synchronized void track(K replica) {
+    Objects.requireNonNull(replica, "replica");
+    if (!slots.containsKey(replica)) {
+      Map<K, Slot> next = new LinkedHashMap<>(slots);
+      next.put(replica, new Slot());
+      slots = next;
+    }
+  }
+
+  /** {@code replica} left the pool: its record goes, and an ejection of it no longer counts. */
+  public synchronized void forget(K replica) {
+    Slot s = slots.get(replica);
+    if (s != null) {
+      Map<K, Slot> next = new LinkedHashMap<>(slots);
+      next.remove(replica);
+      slots = next;
+      if (s.ejected) {
+        ejectedCount--;
+      }
     }
   }
 
@@ -54,13 +79,17 @@ public final class OutlierDetector {
     return policy;
   }
 
+  /** Replicas tracked. */
   public int size() {
-    return slots.length;
+    return slots.size();
   }
 
   /** A request to {@code replica} succeeded. */
-  public void recordSuccess(int replica) {
-    Slot s = slot(replica);
+  public void recordSuccess(K replica) {
+    Slot s = slots.get(replica);
+    if (s == null) {
+      return;
+    }
     // Read before writing: a healthy replica's counter stays untouched, its cache line shared.
     if (s.failures.get() != 0) {
       s.failures.set(0);
@@ -71,43 +100,48 @@ public final class OutlierDetector {
   }
 
   /** A request to {@code replica} failed; says whether this failure ejected it. */
-  public EjectionDecision recordFailure(int replica) {
-    Slot s = slot(replica);
+  public EjectionDecision recordFailure(K replica) {
+    Slot s = slots.get(replica);
+    if (s == null) {
+      return EjectionDecision.NOT_TRACKED;
+    }
     if (s.ejected) {
       return EjectionDecision.ALREADY_EJECTED;
     }
     if (s.failures.incrementAndGet() < policy.consecutiveFailures()) {
       return EjectionDecision.COUNTED;
     }
-    return tryEject(s);
+    return tryEject(replica, s);
   }
 
   /**
    * Re-admits every replica whose ejection has ended by the clock's now.
    *
-   * @return the re-admitted replicas, in ascending order
+   * @return the re-admitted replicas, in the order they were tracked
    */
-  public synchronized List<Integer> readmitDue() {
+  public synchronized List<K> readmitDue() {
     if (ejectedCount == 0) {
       return List.of();
     }
     long now = clock.nanoTime();
-    List<Integer> due = new ArrayList<>();
-    for (int i = 0; i < slots.length; i++) {
-      Slot s = slots[i];
+    List<K> due = new ArrayList<>();
+    for (Map.Entry<K, Slot> e : slots.entrySet()) {
+      Slot s = e.getValue();
       if (s.ejected && now - s.ejectedUntil >= 0) {
         s.ejected = false;
         s.probation = true;
         s.failures.set(0);
         ejectedCount--;
-        due.add(i);
+        due.add(e.getKey());
       }
     }
     return List.copyOf(due);
   }
 
-  public boolean isEjected(int replica) {
-    return slot(replica).ejected;
+  /** Whether {@code replica} is out now; false for one not tracked. */
+  public boolean isEjected(K replica) {
+    Slot s = slots.get(replica);
+    return s != null && s.ejected;
   }
 
   /** How many replicas are out now. */
@@ -118,7 +152,7 @@ public final class OutlierDetector {
   /** When the earliest current ejection ends, for a runtime that schedules re-admission. */
   public synchronized OptionalLong nextReadmissionNanos() {
     OptionalLong next = OptionalLong.empty();
-    for (Slot s : slots) {
+    for (Slot s : slots.values()) {
       if (s.ejected && (next.isEmpty() || s.ejectedUntil - next.getAsLong() < 0)) {
         next = OptionalLong.of(s.ejectedUntil);
       }
@@ -126,15 +160,19 @@ public final class OutlierDetector {
     return next;
   }
 
-  private synchronized EjectionDecision tryEject(Slot s) {
-    // Re-check under the lock: another thread may have ejected it, or a success reset the count.
+  private synchronized EjectionDecision tryEject(K replica, Slot s) {
+    // Re-check under the lock: the replica may have left, another thread may have ejected it, or a
+    // success reset the count.
+    if (slots.get(replica) != s) {
+      return EjectionDecision.NOT_TRACKED;
+    }
     if (s.ejected) {
       return EjectionDecision.ALREADY_EJECTED;
     }
     if (s.failures.get() < policy.consecutiveFailures()) {
       return EjectionDecision.COUNTED;
     }
-    if (!policy.allowsOneMore(ejectedCount, slots.length)) {
+    if (!policy.allowsOneMore(ejectedCount, slots.size())) {
       return EjectionDecision.CAPPED;
     }
     if (s.ejectionsInARow < Integer.MAX_VALUE) {
@@ -154,14 +192,6 @@ public final class OutlierDetector {
       s.probation = false;
       s.ejectionsInARow = 0;
     }
-  }
-
-  private Slot slot(int replica) {
-    if (replica < 0 || replica >= slots.length) {
-      throw new IndexOutOfBoundsException(
-          "replica " + replica + " is not in a pool of " + slots.length);
-    }
-    return slots[replica];
   }
 
   /** One replica's record. The flags are volatile for the lock-free fast paths. */

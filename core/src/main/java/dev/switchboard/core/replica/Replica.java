@@ -1,7 +1,6 @@
 package dev.switchboard.core.replica;
 
 import dev.switchboard.core.Clock;
-import dev.switchboard.core.balance.Pick;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,59 +19,47 @@ public final class Replica {
   public static final Duration DEFAULT_DECAY = Duration.ofSeconds(10);
 
   private final String id;
-  private final int index;
   private final double weight;
   private final Clock clock;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder dispatched = new LongAdder();
   private final PeakEwma latency;
   private final ServiceRate serviceRate;
-  private final Pick pick;
   private volatile ReplicaState state = ReplicaState.READY;
   private volatile LoadReport load = LoadReport.NONE;
 
   /**
-   * @param id a name unique in its pool
-   * @param index a small number unique in its pool, for per-replica arrays in runtimes and reports
+   * @param id a name unique in its pool, kept for the replica's life
    * @param weight relative capacity (> 0), used by the weighted policies
    * @param clock the runtime's clock
    * @param decay time constant of the latency and service-rate averages
    */
-  public Replica(String id, int index, double weight, Clock clock, Duration decay) {
-    this(id, index, weight, clock, decay, true);
+  public Replica(String id, double weight, Clock clock, Duration decay) {
+    this(id, weight, clock, decay, true);
   }
 
   /**
    * @param learnServiceRate whether to learn the service rate (only shortest-expected-delay reads
    *     it; learning costs a lock and an {@code exp} on every dispatch and completion)
    */
-  public Replica(String id, int index, double weight, Clock clock, Duration decay, boolean learnServiceRate) {
+  public Replica(String id, double weight, Clock clock, Duration decay, boolean learnServiceRate) {
     this.id = Objects.requireNonNull(id, "id");
-    if (index < 0) {
-      throw new IllegalArgumentException("index must be >= 0, was " + index);
-    }
     if (!(weight > 0.0) || Double.isInfinite(weight)) {
       throw new IllegalArgumentException("weight must be a positive number, was " + weight);
     }
-    this.index = index;
     this.weight = weight;
     this.clock = Objects.requireNonNull(clock, "clock");
     long decayNanos = decay.toNanos();
     this.latency = new PeakEwma(clock, decayNanos);
     this.serviceRate = learnServiceRate ? new ServiceRate(clock, decayNanos) : null;
-    this.pick = Pick.route(this);
   }
 
-  public Replica(String id, int index, Clock clock) {
-    this(id, index, 1.0, clock, DEFAULT_DECAY);
+  public Replica(String id, Clock clock) {
+    this(id, 1.0, clock, DEFAULT_DECAY);
   }
 
   public String id() {
     return id;
-  }
-
-  public int index() {
-    return index;
   }
 
   public double weight() {
@@ -123,11 +110,6 @@ public final class Replica {
     return serviceRate == null ? Double.NaN : serviceRate.perSecond(inFlight.get());
   }
 
-  /** The decision value routing to this replica; one instance, so picking allocates nothing. */
-  public Pick asPick() {
-    return pick;
-  }
-
   /**
    * A request was sent to this replica.
    *
@@ -168,7 +150,7 @@ public final class Replica {
   /** An immutable view for reports and the admin API. */
   public ReplicaSnapshot snapshot() {
     return new ReplicaSnapshot(
-        id, index, weight, state, inFlight.get(), latency.estimateNanos(),
+        id, weight, state, inFlight.get(), latency.estimateNanos(),
         serviceRatePerSecond(), load);
   }
 

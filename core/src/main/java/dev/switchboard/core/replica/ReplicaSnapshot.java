@@ -3,7 +3,6 @@ package dev.switchboard.core.replica;
 /** An immutable picture of a replica at one moment, for reports and the admin API. */
 public record ReplicaSnapshot(
     String id,
-    int index,
     double weight,
     ReplicaState state,
     int inFlight,

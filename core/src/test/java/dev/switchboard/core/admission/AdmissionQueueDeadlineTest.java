@@ -1,5 +1,6 @@
 package dev.switchboard.core.admission;
 
+import dev.switchboard.core.event.ShedReason;
 import static dev.switchboard.core.admission.QueueFixture.FREE;
 import static dev.switchboard.core.admission.QueueFixture.STANDARD;
 import static dev.switchboard.core.admission.QueueFixture.VIP;
@@ -70,7 +71,7 @@ class AdmissionQueueDeadlineTest {
   void aRequestWhoseDeadlineHasPassedIsRejected() {
     Offer<String> offer = queue.offer("late", VIP.name(), "a", 0, fixture.clock.nanoTime());
 
-    assertThat(offer.reason()).isEqualTo(Offer.Reason.DEADLINE_PASSED);
+    assertThat(offer.reason()).isEqualTo(ShedReason.DEADLINE_PASSED);
     assertThat(queue.size()).isZero();
   }
 

@@ -1,5 +1,6 @@
 package dev.switchboard.core.admission;
 
+import dev.switchboard.core.event.ShedReason;
 import static dev.switchboard.core.admission.QueueFixture.FREE;
 import static dev.switchboard.core.admission.QueueFixture.STANDARD;
 import static dev.switchboard.core.admission.QueueFixture.VIP;
@@ -39,7 +40,7 @@ class AdmissionQueueSheddingTest {
     Offer<String> offer = queue.offer("free", FREE.name(), "f", 0);
 
     assertThat(offer.isQueued()).isFalse();
-    assertThat(offer.reason()).isEqualTo(Offer.Reason.QUEUE_FULL);
+    assertThat(offer.reason()).isEqualTo(ShedReason.QUEUE_FULL);
     assertThat(offer.hasDisplaced()).isFalse();
     assertThat(drain(queue)).containsExactly("vip1", "vip2");
   }
@@ -52,7 +53,7 @@ class AdmissionQueueSheddingTest {
 
     Offer<String> offer = queue.offer("free3", FREE.name(), "c", 0);
 
-    assertThat(offer.reason()).isEqualTo(Offer.Reason.QUEUE_FULL);
+    assertThat(offer.reason()).isEqualTo(ShedReason.QUEUE_FULL);
     assertThat(queue.size()).isEqualTo(2);
   }
 
@@ -70,7 +71,7 @@ class AdmissionQueueSheddingTest {
 
     assertThat(first.displaced()).isEqualTo("free2");
     assertThat(second.displaced()).isEqualTo("free1");
-    assertThat(third.reason()).isEqualTo(Offer.Reason.QUEUE_FULL);
+    assertThat(third.reason()).isEqualTo(ShedReason.QUEUE_FULL);
     assertThat(queue.size("free")).isZero();
     assertThat(queue.size("vip")).isEqualTo(1);
   }
@@ -104,7 +105,7 @@ class AdmissionQueueSheddingTest {
 
     Offer<String> offer = queue.offer("r", "platinum", "a", 0);
 
-    assertThat(offer.reason()).isEqualTo(Offer.Reason.UNKNOWN_TIER);
+    assertThat(offer.reason()).isEqualTo(ShedReason.UNKNOWN_TIER);
     assertThat(queue.size()).isZero();
   }
 
@@ -143,6 +144,6 @@ class AdmissionQueueSheddingTest {
     assertThatThrownBy(queued::reason).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(queued::displaced).isInstanceOf(IllegalStateException.class);
     assertThat(displacing).hasToString("Offer[queued, displaced free]");
-    assertThat(Offer.Reason.DISPLACED.message()).isEqualTo("displaced by a more important request");
+    assertThat(ShedReason.DISPLACED.message()).isEqualTo("displaced by a more important request");
   }
 }

@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.switchboard.core.ManualClock;
 import dev.switchboard.core.replica.LoadReport;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import org.junit.jupiter.api.Test;
 
 class ConcurrencyLimitTest {
   private final ManualClock clock = new ManualClock();
 
   private Replica replica(int index, int inFlight) {
-    Replica r = new Replica("r" + index, index, clock);
+    Replica r = new Replica("r" + index, clock);
     for (int i = 0; i < inFlight; i++) {
       r.onDispatch();
     }
@@ -102,8 +102,8 @@ class ConcurrencyLimitTest {
   @Test
   void freeSlotsCountWhatEveryReplicaCanStillTake() {
     ManualClock clock = new ManualClock();
-    Replica a = new Replica("a", 0, clock);
-    Replica b = new Replica("b", 1, clock);
+    Replica a = new Replica("a", clock);
+    Replica b = new Replica("b", clock);
     a.onDispatch();
     a.onDispatch();
     b.onDispatch();

@@ -7,7 +7,7 @@ import dev.switchboard.core.ManualClock;
 import dev.switchboard.core.Randomness;
 import dev.switchboard.core.replica.LoadReport;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 import java.lang.management.ManagementFactory;
 import java.util.stream.Stream;
@@ -56,7 +56,7 @@ class BalancerAllocationTest {
     for (int i = 0; i < picks; i++) {
       // Time moves so that the Peak EWMA decays and the service rates are really computed.
       clock.advanceNanos(1_000);
-      sink += balancer.pick(set, request).replica().index() + 1;
+      sink += balancer.pick(set, request).replica().inFlight() + 1;
     }
     return sink;
   }
@@ -65,7 +65,7 @@ class BalancerAllocationTest {
   private static ReplicaSet busyReplicas(ManualClock clock, int n) {
     Replica[] replicas = new Replica[n];
     for (int i = 0; i < n; i++) {
-      Replica r = new Replica("r" + i, i, 1.0 + i % 4, clock, Replica.DEFAULT_DECAY);
+      Replica r = new Replica("r" + i, 1.0 + i % 4, clock, Replica.DEFAULT_DECAY);
       if (i % 4 != 3) { // a quarter stay without a learned rate
         long start = r.onDispatch();
         clock.advanceNanos((20 + 10L * i) * MS);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchboard.core.Clock;
 import dev.switchboard.core.Randomness;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,7 @@ class BalancerConcurrencyTest {
       throws Exception {
     Replica[] replicas = new Replica[8];
     for (int i = 0; i < replicas.length; i++) {
-      replicas[i] = new Replica("r" + i, i, 1.0 + i % 3, Clock.system(), Replica.DEFAULT_DECAY);
+      replicas[i] = new Replica("r" + i, 1.0 + i % 3, Clock.system(), Replica.DEFAULT_DECAY);
     }
     ReplicaSet set = ReplicaSet.of(replicas);
     Balancer balancer = Balancers.create(name, Randomness.threadLocal());

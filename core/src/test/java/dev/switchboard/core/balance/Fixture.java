@@ -2,7 +2,7 @@ package dev.switchboard.core.balance;
 
 import dev.switchboard.core.ManualClock;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 import java.time.Duration;
 
@@ -18,7 +18,7 @@ final class Fixture {
   }
 
   Replica replica(int index, double weight) {
-    return new Replica("r" + index, index, weight, clock, TAU);
+    return new Replica("r" + index, weight, clock, TAU);
   }
 
   /** Replicas indexed 0..n-1. */
@@ -53,19 +53,26 @@ final class Fixture {
     return balancer.pick(set, RequestInfo.UNKNOWN).replica();
   }
 
-  /** How often each {@link Replica#index()} is chosen in {@code picks} picks, state unchanged. */
+  /**
+   * How often each replica is chosen in {@code picks} picks, state unchanged, by the number in its
+   * id ({@code r3} counts at 3).
+   */
   static int[] count(Balancer balancer, ReplicaSet set, int picks) {
-    int[] counts = new int[maxIndex(set) + 1];
+    int[] counts = new int[maxNumber(set) + 1];
     for (int i = 0; i < picks; i++) {
-      counts[pickOne(balancer, set).index()]++;
+      counts[number(pickOne(balancer, set))]++;
     }
     return counts;
   }
 
-  private static int maxIndex(ReplicaSet set) {
+  static int number(Replica replica) {
+    return Integer.parseInt(replica.id().substring(1));
+  }
+
+  private static int maxNumber(ReplicaSet set) {
     int max = 0;
     for (int i = 0; i < set.size(); i++) {
-      max = Math.max(max, set.get(i).index());
+      max = Math.max(max, number(set.get(i)));
     }
     return max;
   }

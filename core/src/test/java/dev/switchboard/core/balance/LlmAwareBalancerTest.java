@@ -11,7 +11,7 @@ import dev.switchboard.core.Randomness;
 import dev.switchboard.core.balance.BalancerOptions.LlmAwareWeights;
 import dev.switchboard.core.replica.LoadReport;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.core.Randomness;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static dev.switchboard.core.balance.Fixture.set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 import java.util.ArrayList;
 import java.util.List;

@@ -25,9 +25,11 @@ class OutlierDetectorConcurrencyTest {
   @Timeout(value = 20, unit = TimeUnit.SECONDS)
   void concurrentFailuresSuccessesAndReadmissionsKeepTheBooksBalanced() throws Exception {
     ManualClock clock = new ManualClock();
-    OutlierDetector detector =
-        new OutlierDetector(
-            POOL, new OutlierPolicy(3, Duration.ofMillis(1), Duration.ofMillis(8), 50), clock);
+    OutlierDetector<Integer> detector =
+        new OutlierDetector<>(new OutlierPolicy(3, Duration.ofMillis(1), Duration.ofMillis(8), 50), clock);
+    for (int i = 0; i < POOL; i++) {
+      detector.track(i);
+    }
     CyclicBarrier start = new CyclicBarrier(THREADS + 1);
     AtomicBoolean done = new AtomicBoolean();
     ExecutorService executor = Executors.newFixedThreadPool(THREADS + 1);
@@ -69,7 +71,7 @@ class OutlierDetectorConcurrencyTest {
     }
   }
 
-  private static int hammer(OutlierDetector detector, SplittableRandom random, CyclicBarrier start)
+  private static int hammer(OutlierDetector<Integer> detector, SplittableRandom random, CyclicBarrier start)
       throws Exception {
     start.await();
     int ejections = 0;

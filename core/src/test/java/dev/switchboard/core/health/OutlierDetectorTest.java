@@ -15,8 +15,7 @@ class OutlierDetectorTest {
   private static final long S = 1_000_000_000L;
 
   private final ManualClock clock = new ManualClock(1_000 * S);
-  private final OutlierDetector detector =
-      new OutlierDetector(4, new OutlierPolicy(N, BASE, MAX, 50), clock);
+  private final OutlierDetector<Integer> detector = tracking(4, new OutlierPolicy(N, BASE, MAX, 50));
 
   @Test
   void oneFailureShortOfTheThresholdDoesNotEject() {
@@ -143,7 +142,7 @@ class OutlierDetectorTest {
 
   @Test
   void aPoolOfOneNeverEjectsItsOnlyReplicaBelowAHundredPercent() {
-    OutlierDetector single = new OutlierDetector(1, new OutlierPolicy(1, BASE, MAX, 99), clock);
+    OutlierDetector<Integer> single = tracking(1, new OutlierPolicy(1, BASE, MAX, 99));
 
     for (int i = 0; i < 10; i++) {
       assertThat(single.recordFailure(0).outcome()).isEqualTo(Outcome.CAPPED);
@@ -153,7 +152,7 @@ class OutlierDetectorTest {
 
   @Test
   void aHundredPercentLetsTheWholePoolGo() {
-    OutlierDetector all = new OutlierDetector(2, new OutlierPolicy(1, BASE, MAX, 100), clock);
+    OutlierDetector<Integer> all = tracking(2, new OutlierPolicy(1, BASE, MAX, 100));
 
     assertThat(all.recordFailure(0).ejected()).isTrue();
     assertThat(all.recordFailure(1).ejected()).isTrue();
@@ -162,7 +161,7 @@ class OutlierDetectorTest {
 
   @Test
   void readmitsEveryDueReplicaAndKeepsTheOthersOut() {
-    OutlierDetector all = new OutlierDetector(3, new OutlierPolicy(1, BASE, MAX, 100), clock);
+    OutlierDetector<Integer> all = tracking(3, new OutlierPolicy(1, BASE, MAX, 100));
     all.recordFailure(2);
     clock.advance(Duration.ofSeconds(5));
     all.recordFailure(0);
@@ -176,10 +175,54 @@ class OutlierDetectorTest {
   }
 
   @Test
-  void rejectsReplicaNumbersOutsideThePool() {
-    assertThatThrownBy(() -> detector.recordFailure(4)).isInstanceOf(IndexOutOfBoundsException.class);
-    assertThatThrownBy(() -> detector.recordSuccess(-1)).isInstanceOf(IndexOutOfBoundsException.class);
-    assertThatThrownBy(() -> detector.isEjected(7)).isInstanceOf(IndexOutOfBoundsException.class);
+  void outcomesOfAReplicaNotTrackedCountForNothing() {
+    assertThat(detector.recordFailure(4).outcome()).isEqualTo(Outcome.NOT_TRACKED);
+    detector.recordSuccess(-1);
+    assertThat(detector.isEjected(7)).isFalse();
+    assertThat(detector.size()).isEqualTo(4);
+  }
+
+  @Test
+  void theCapCountsThePoolAsItIsAtEachEjection() {
+    OutlierDetector<Integer> two = tracking(2, new OutlierPolicy(1, BASE, MAX, 50));
+
+    assertThat(two.recordFailure(0).ejected()).isTrue();
+    assertThat(two.recordFailure(1).outcome()).isEqualTo(Outcome.CAPPED);
+    two.track(2);
+    two.track(3);
+    assertThat(two.recordFailure(1).ejected()).as("2 of 4 out is 50%").isTrue();
+  }
+
+  @Test
+  void aReplicaThatLeavesWhileEjectedNoLongerCountsAgainstTheCap() {
+    OutlierDetector<Integer> two = tracking(2, new OutlierPolicy(1, BASE, MAX, 50));
+    two.recordFailure(0);
+    two.track(2);
+
+    two.forget(0);
+
+    assertThat(two.ejectedCount()).isZero();
+    assertThat(two.recordFailure(1).ejected()).isTrue();
+    assertThat(two.nextReadmissionNanos()).hasValue(1_010 * S);
+    clock.advance(BASE);
+    assertThat(two.readmitDue()).containsExactly(1);
+  }
+
+  @Test
+  void trackingAReplicaTwiceKeepsItsRecord() {
+    failTimes(0, N - 1);
+
+    detector.track(0);
+
+    assertThat(detector.recordFailure(0).ejected()).isTrue();
+  }
+
+  private OutlierDetector<Integer> tracking(int replicas, OutlierPolicy policy) {
+    OutlierDetector<Integer> d = new OutlierDetector<>(policy, clock);
+    for (int i = 0; i < replicas; i++) {
+      d.track(i);
+    }
+    return d;
   }
 
   private EjectionDecision failTimes(int replica, int times) {

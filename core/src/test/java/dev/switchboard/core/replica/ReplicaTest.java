@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.switchboard.core.ManualClock;
-import dev.switchboard.core.balance.Pick;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +14,7 @@ class ReplicaTest {
   private static final long MS = 1_000_000L;
 
   private final ManualClock clock = new ManualClock(5_000 * MS);
-  private final Replica replica = new Replica("a", 3, 2.0, clock, Duration.ofSeconds(10));
+  private final Replica replica = new Replica("a", 2.0, clock, Duration.ofSeconds(10));
 
   @Test
   void aNewReplicaIsReadyIdleAndUnreported() {
@@ -139,27 +138,20 @@ class ReplicaTest {
   @ParameterizedTest
   @ValueSource(doubles = {0.0, -1.0, Double.NaN, Double.POSITIVE_INFINITY})
   void theWeightMustBeAPositiveFiniteNumber(double weight) {
-    assertThatThrownBy(() -> new Replica("a", 0, weight, clock, Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> new Replica("a", weight, clock, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("weight must be a positive number");
   }
 
   @Test
-  void theIndexMustNotBeNegative() {
-    assertThatThrownBy(() -> new Replica("a", -1, clock))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("index must be >= 0");
-  }
-
-  @Test
   void theIdAndClockAreRequired() {
-    assertThatThrownBy(() -> new Replica(null, 0, clock)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> new Replica("a", 0, null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Replica(null, clock)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Replica("a", null)).isInstanceOf(NullPointerException.class);
   }
 
   @Test
   void theDecayTimeMustBePositive() {
-    assertThatThrownBy(() -> new Replica("a", 0, 1.0, clock, Duration.ZERO))
+    assertThatThrownBy(() -> new Replica("a", 1.0, clock, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("decay time must be > 0");
   }
@@ -178,7 +170,6 @@ class ReplicaTest {
     ReplicaSnapshot snapshot = replica.snapshot();
 
     assertThat(snapshot.id()).isEqualTo("a");
-    assertThat(snapshot.index()).isEqualTo(3);
     assertThat(snapshot.weight()).isEqualTo(2.0);
     assertThat(snapshot.state()).isEqualTo(ReplicaState.DRAINING);
     assertThat(snapshot.inFlight()).isEqualTo(1);
@@ -193,40 +184,5 @@ class ReplicaTest {
     replica.onDispatch();
 
     assertThat(snapshot.inFlight()).isZero();
-  }
-
-  @Test
-  void asPickReturnsTheSameInstanceEveryTime() {
-    Pick pick = replica.asPick();
-
-    assertThat(replica.asPick()).isSameAs(pick);
-    assertThat(pick.hasReplica()).isTrue();
-    assertThat(pick.replica()).isSameAs(replica);
-  }
-
-  @Test
-  void differentReplicasHaveDifferentPicks() {
-    Replica other = new Replica("b", 4, clock);
-
-    assertThat(other.asPick()).isNotSameAs(replica.asPick());
-  }
-
-  @Test
-  void noReplicaHasNoReplicaToGive() {
-    assertThat(Pick.noReplica().hasReplica()).isFalse();
-    assertThat(Pick.noReplica()).isSameAs(Pick.noReplica());
-    assertThatThrownBy(() -> Pick.noReplica("all draining").replica())
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("all draining");
-  }
-
-  @Test
-  void onlyReadyReplicasAreRoutable() {
-    Replica starting = new Replica("s", 5, clock);
-    starting.setState(ReplicaState.STARTING);
-
-    ReplicaSet set = ReplicaSet.routable(java.util.List.of(starting, replica));
-
-    assertThat(set.asList()).containsExactly(replica);
   }
 }

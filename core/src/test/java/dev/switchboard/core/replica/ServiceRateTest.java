@@ -13,7 +13,7 @@ class ServiceRateTest {
   private static final Duration TAU = Duration.ofSeconds(1);
 
   private final ManualClock clock = new ManualClock();
-  private final Replica replica = new Replica("a", 0, 1.0, clock, TAU);
+  private final Replica replica = new Replica("a", 1.0, clock, TAU);
 
   /** Serves {@code count} requests one at a time, each taking {@code serviceMs}, idle between. */
   private void serveOneAtATime(int count, long serviceMs, long idleMs) {

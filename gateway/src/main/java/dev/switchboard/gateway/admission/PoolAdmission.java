@@ -2,22 +2,21 @@ package dev.switchboard.gateway.admission;
 
 import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.core.Clock;
-import dev.switchboard.core.admission.AdmissionQueue;
-import dev.switchboard.core.admission.ConcurrencyLimit;
-import dev.switchboard.core.admission.Offer;
-import dev.switchboard.core.replica.ReplicaSet;
-import dev.switchboard.gateway.upstream.ReplicaPool;
+import dev.switchboard.core.admission.AdmissionControl;
+import dev.switchboard.core.balance.ReplicaSet;
+import dev.switchboard.core.event.ShedReason;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * One pool's admission control: requests go straight to a replica while one has room and nobody
- * waits; otherwise they wait in the core {@link AdmissionQueue} (by tier, aged, fair between
- * tenants) and are dispatched the moment a completion frees a slot, or shed.
+ * One pool's admission control on the data plane: the core {@link AdmissionControl} (the same
+ * object the simulator runs), with each request handed back to the event loop it lives on.
  *
  * <p>Requests belong to the event loop of their client connection, and a freed slot may be seen on
- * another loop: a waiter is handed back to its own event loop to dispatch. Slots handed out that way
- * are counted until the dispatch lands, so a drain never hands out more than the free slots.
+ * another loop: a waiter is dispatched, or shed, on its own loop. A waiter handed out counts
+ * against the free slots until its dispatch runs there, so a drain never hands out more than the
+ * free slots.
  */
 public final class PoolAdmission {
   /** A request waiting for a slot, as the proxy implements it. */
@@ -35,15 +34,12 @@ public final class PoolAdmission {
     void shed(String reason, int retryAfterSeconds);
   }
 
-  private final ReplicaPool pool;
-  private final AdmissionQueue<Waiter> queue;
-  private final ConcurrencyLimit limit;
-  private final AtomicInteger handedOut = new AtomicInteger();
+  private final AdmissionControl<Waiter> control;
 
-  public PoolAdmission(ReplicaPool pool, AdmissionConfig config, Clock clock) {
-    this.pool = pool;
-    this.queue = config.newQueue(clock);
-    this.limit = config.limit();
+  public PoolAdmission(Supplier<ReplicaSet> routable, AdmissionConfig config, Clock clock) {
+    this.control =
+        new AdmissionControl<>(
+            config.newQueue(clock), config.limit(), routable, Waiter::tier, new OnTheirLoops());
   }
 
   /**
@@ -51,68 +47,56 @@ public final class PoolAdmission {
    * waits (and will get {@link Waiter#dispatch()} later) or was shed (and got {@link Waiter#shed}).
    */
   public boolean admit(Waiter w, String tier, String tenant, int priority) {
-    if (queue.size() == 0 && handedOut.get() < limit.freeSlots(pool.routable())) {
-      return true;
-    }
-    Offer<Waiter> offer = queue.offer(w, tier, tenant, priority);
-    if (!offer.isQueued()) {
-      w.shed(offer.reason().message(), queue.retryAfterSeconds(tier));
-    }
-    if (offer.hasDisplaced()) {
-      Waiter victim = offer.displaced();
-      victim
-          .eventLoop()
-          .execute(() -> victim.shed(Offer.Reason.DISPLACED.message(), queue.retryAfterSeconds(victim.tier())));
-    }
-    // A slot may have freed between the check and the offer.
-    drain();
-    return false;
+    return control.admit(w, tier, tenant, priority);
   }
 
   /** The replicas with room, for the balancer to choose from; all routable ones if none has. */
   public ReplicaSet eligible() {
-    ReplicaSet routable = pool.routable();
-    ReplicaSet eligible = limit.eligible(routable);
-    return eligible.isEmpty() ? routable : eligible;
+    return control.eligible();
   }
 
   /** A request finished or failed on this pool: hand its slot to the best waiting request. */
   public void drain() {
-    while (queue.size() > 0 && handedOut.get() < limit.freeSlots(pool.routable())) {
-      Waiter next = queue.poll();
-      if (next == null) {
-        return;
-      }
-      handedOut.incrementAndGet();
-      next.eventLoop()
-          .execute(
-              () -> {
-                handedOut.decrementAndGet();
-                next.dispatch();
-              });
-    }
+    control.drain();
   }
 
   /** Sheds the requests that waited past their tier's timeout; called by a timer. */
   public void expire() {
-    if (queue.size() == 0) {
-      return;
-    }
-    for (Waiter w : queue.expire()) {
-      w.eventLoop().execute(() -> w.shed(Offer.Reason.EXPIRED.message(), queue.retryAfterSeconds(w.tier())));
-    }
+    control.expire();
   }
 
   /** The client went away while waiting. */
   public boolean remove(Waiter w) {
-    return queue.remove(w);
+    return control.remove(w);
   }
 
   public int waiting() {
-    return queue.size();
+    return control.waiting();
   }
 
   public int retryAfterSeconds(String tier) {
-    return queue.retryAfterSeconds(tier);
+    return control.retryAfterSeconds(tier);
+  }
+
+  private final class OnTheirLoops implements AdmissionControl.Runtime<Waiter> {
+    @Override
+    public void dispatch(Waiter w) {
+      w.eventLoop()
+          .execute(
+              () -> {
+                control.landed();
+                w.dispatch();
+              });
+    }
+
+    @Override
+    public void shed(Waiter w, ShedReason reason, int retryAfterSeconds) {
+      Executor loop = w.eventLoop();
+      if (loop instanceof EventExecutor e && e.inEventLoop()) {
+        w.shed(reason.message(), retryAfterSeconds);
+      } else {
+        loop.execute(() -> w.shed(reason.message(), retryAfterSeconds));
+      }
+    }
   }
 }

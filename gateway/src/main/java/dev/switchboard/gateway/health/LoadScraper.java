@@ -6,8 +6,9 @@ import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import dev.switchboard.core.replica.Replica;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads each READY replica's {@code /metrics} into {@link
@@ -22,32 +23,30 @@ final class LoadScraper {
   private final ReplicaPool pool;
   private final long timeoutMillis;
   private final Clock clock;
-  private final AtomicIntegerArray busy; // 1 while a replica's scrape is outstanding
+  /** Replicas whose scrape is outstanding. */
+  private final Set<Replica> busy = ConcurrentHashMap.newKeySet();
 
   LoadScraper(ReplicaFetcher http, ReplicaPool pool, long timeoutMillis, Clock clock) {
     this.http = http;
     this.pool = pool;
     this.timeoutMillis = timeoutMillis;
     this.clock = clock;
-    this.busy = new AtomicIntegerArray(pool.replicas().size());
   }
 
   /** Starts a scrape of every READY replica that has none outstanding. */
   void scrapeAll() {
-    List<UpstreamReplica> replicas = pool.replicas();
-    for (int i = 0; i < replicas.size(); i++) {
-      UpstreamReplica u = replicas.get(i);
-      if (u.replica().state().isRoutable() && busy.compareAndSet(i, 0, 1)) {
-        scrape(i, u);
+    for (UpstreamReplica u : pool.replicas()) {
+      if (u.replica().state().isRoutable() && busy.add(u.replica())) {
+        scrape(u);
       }
     }
   }
 
-  private void scrape(int slot, UpstreamReplica u) {
+  private void scrape(UpstreamReplica u) {
     http.get(u, "/metrics", timeoutMillis)
         .whenComplete(
             (reply, failure) -> {
-              busy.set(slot, 0);
+              busy.remove(u.replica());
               if (failure != null) {
                 LOG.log(Level.DEBUG, () -> "pool " + pool.name() + " replica " + u.id()
                     + ": /metrics scrape failed: " + failure);

@@ -3,7 +3,7 @@ package dev.switchboard.gateway.proxy;
 import dev.switchboard.core.balance.Pick;
 import dev.switchboard.core.ratelimit.Reservation;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 import dev.switchboard.gateway.admission.PoolAdmission;
 import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
@@ -142,7 +142,7 @@ final class Exchange
       return;
     }
     replica = pick.replica();
-    upstream = pool.get(replica.index());
+    upstream = pool.upstream(replica);
     stamp = replica.onDispatch();
     head = null;
     bodyStarted = false;

@@ -1,52 +1,77 @@
 package dev.switchboard.gateway.upstream;
 
+import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.core.Clock;
 import dev.switchboard.core.Randomness;
 import dev.switchboard.core.balance.Balancer;
 import dev.switchboard.core.balance.BalancerOptions;
 import dev.switchboard.core.balance.Balancers;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.core.balance.ShortestExpectedDelayBalancer;
+import dev.switchboard.core.event.Decisions;
+import dev.switchboard.core.fleet.ReplicaGroup;
+import dev.switchboard.core.health.OutlierPolicy;
+import dev.switchboard.core.health.ReplicaHealth;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.replica.ReplicaState;
 import dev.switchboard.gateway.admission.PoolAdmission;
 import dev.switchboard.gateway.config.GatewayConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The replicas serving a set of models, and the balancer choosing among them. The routable subset
- * is an immutable {@link ReplicaSet} rebuilt whenever a replica changes state, so the request path
- * reads it without locks (gRPC's picker pattern).
+ * The replicas serving a set of models, and the balancer choosing among them. Membership and
+ * replica states are the core {@link ReplicaGroup}'s, which republishes the routable {@link
+ * ReplicaSet} on every change, so the request path reads it without locks (gRPC's picker
+ * pattern); each member's endpoint is an {@link UpstreamReplica}.
  */
 public final class ReplicaPool {
   private final String name;
   private final List<String> models;
   private final Balancer balancer;
-  private final List<UpstreamReplica> replicas;
-  private volatile ReplicaSet routable;
+  private final ReplicaGroup<UpstreamReplica> group;
+  private final ReplicaHealth health;
+  private final boolean learnServiceRate;
+  private final Duration decay;
+  private final Clock clock;
+  /** Null when requests are never held at the gateway. */
+  private final PoolAdmission admission;
   private volatile Outcomes outcomes = Outcomes.NONE;
-  private volatile PoolAdmission admission;
 
+  /**
+   * @param admission the admission settings, or null for none
+   */
   public ReplicaPool(
-      GatewayConfig.PoolConfig config, BalancerOptions options, Duration decay, Clock clock) {
+      GatewayConfig.PoolConfig config,
+      BalancerOptions options,
+      Duration decay,
+      OutlierPolicy outliers,
+      AdmissionConfig admission,
+      Clock clock,
+      Decisions decisions) {
     this.name = config.name();
     this.models = config.models();
     this.balancer = Balancers.create(config.balancer(), options, Randomness.threadLocal());
-    List<UpstreamReplica> list = new ArrayList<>();
-    for (int i = 0; i < config.replicas().size(); i++) {
-      GatewayConfig.Upstream u = config.replicas().get(i);
-      Replica replica =
-          new Replica(u.id(), i, u.weight(), clock, decay, learnsServiceRate(config.balancer()));
-      list.add(new UpstreamReplica(replica, u.host(), u.port()));
+    this.learnServiceRate = config.balancer().equals(ShortestExpectedDelayBalancer.NAME);
+    this.decay = Objects.requireNonNull(decay, "decay");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.group = new ReplicaGroup<>(name, clock, decisions);
+    this.health = new ReplicaHealth(group, outliers, clock);
+    for (GatewayConfig.Upstream u : config.replicas()) {
+      add(u.id(), u.weight(), u.host(), u.port(), ReplicaState.READY);
     }
-    this.replicas = List.copyOf(list);
-    refresh();
+    this.admission = admission == null ? null : new PoolAdmission(group::routable, admission, clock);
   }
 
-  private static boolean learnsServiceRate(String balancer) {
-    return balancer.equals(ShortestExpectedDelayBalancer.NAME);
+  /** Adds a replica listening at {@code host:port}, in state {@code state}. */
+  public UpstreamReplica add(String id, double weight, String host, int port, ReplicaState state) {
+    Replica replica = new Replica(id, weight, clock, decay, learnServiceRate);
+    replica.setState(state);
+    UpstreamReplica u = new UpstreamReplica(replica, host, port);
+    group.add(replica, u);
+    return u;
   }
 
   public String name() {
@@ -61,15 +86,34 @@ public final class ReplicaPool {
     return balancer;
   }
 
+  /** Membership and replica states. */
+  public ReplicaGroup<UpstreamReplica> group() {
+    return group;
+  }
+
+  /** Outlier ejection, probes and the one state rule, on this pool's group. */
+  public ReplicaHealth health() {
+    return health;
+  }
+
+  /** Every member's endpoint, in the order they joined. */
   public List<UpstreamReplica> replicas() {
-    return replicas;
+    List<UpstreamReplica> out = new ArrayList<>();
+    for (Replica r : group.members()) {
+      UpstreamReplica u = group.endpoint(r);
+      if (u != null) {
+        out.add(u);
+      }
+    }
+    return out;
   }
 
-  public UpstreamReplica get(int index) {
-    return replicas.get(index);
+  /** Where {@code replica} listens, or null once it has left the pool. */
+  public UpstreamReplica upstream(Replica replica) {
+    return group.endpoint(replica);
   }
 
-  /** Where the proxy reports how each try went (the pool's health monitor). */
+  /** Where the proxy reports how each try went (the pool's health monitor, once started). */
   public Outcomes outcomes() {
     return outcomes;
   }
@@ -83,30 +127,13 @@ public final class ReplicaPool {
     return admission;
   }
 
-  public void setAdmission(PoolAdmission admission) {
-    this.admission = admission;
-  }
-
   /** The replicas a request may go to now. */
   public ReplicaSet routable() {
-    return routable;
+    return group.routable();
   }
 
   /** Changes a replica's state and republishes the routable set. */
-  public synchronized void setState(UpstreamReplica u, ReplicaState state) {
-    if (u.replica().state() != state) {
-      u.replica().setState(state);
-      refresh();
-    }
-  }
-
-  private synchronized void refresh() {
-    List<Replica> ready = new ArrayList<>();
-    for (UpstreamReplica u : replicas) {
-      if (u.replica().state().isRoutable()) {
-        ready.add(u.replica());
-      }
-    }
-    routable = ReplicaSet.of(ready);
+  public void setState(UpstreamReplica u, ReplicaState state, String reason) {
+    group.setState(u.replica(), state, reason);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.core.Clock;
+import dev.switchboard.core.event.Decisions;
 import dev.switchboard.core.balance.BalancerOptions;
 import dev.switchboard.core.replica.LoadReport;
 import dev.switchboard.core.replica.ReplicaState;
@@ -59,9 +60,10 @@ class HealthMonitorTest {
 
   @Test
   void aReplicaFailingItsProbeGoesDownAndComesBackReadyWhenItPassesAgain() {
-    ReplicaPool pool = pool(1);
-    UpstreamReplica r0 = pool.get(0);
-    monitor = start(pool, health(Duration.ofSeconds(5), 50));
+    HealthConfig config = health(Duration.ofSeconds(5), 50);
+    ReplicaPool pool = pool(1, config);
+    UpstreamReplica r0 = pool.replicas().get(0);
+    monitor = start(pool, config);
     waitUntilProbed(2);
 
     fake.health = FakeReplica.Health.UNHEALTHY;
@@ -75,10 +77,11 @@ class HealthMonitorTest {
 
   @Test
   void aProbeSlowerThanTheTimeoutCountsAsAFailure() {
-    ReplicaPool pool = pool(1);
-    UpstreamReplica r0 = pool.get(0);
+    HealthConfig config = health(Duration.ofSeconds(5), 50);
+    ReplicaPool pool = pool(1, config);
+    UpstreamReplica r0 = pool.replicas().get(0);
     fake.health = FakeReplica.Health.SLOW; // answers after 5 s, the timeout is 100 ms
-    monitor = start(pool, health(Duration.ofSeconds(5), 50));
+    monitor = start(pool, config);
 
     poll().until(() -> r0.replica().state() == ReplicaState.DOWN);
 
@@ -88,9 +91,10 @@ class HealthMonitorTest {
 
   @Test
   void consecutiveFailuresEjectAReplicaUntilItsEjectionTimeIsOver() {
-    ReplicaPool pool = pool(2);
-    UpstreamReplica r0 = pool.get(0);
-    monitor = start(pool, health(Duration.ofMillis(200), 0));
+    HealthConfig config = health(Duration.ofMillis(200), 0);
+    ReplicaPool pool = pool(2, config);
+    UpstreamReplica r0 = pool.replicas().get(0);
+    monitor = start(pool, config);
     waitUntilProbed(2);
 
     for (int i = 0; i < FAILURES - 1; i++) {
@@ -100,7 +104,7 @@ class HealthMonitorTest {
 
     monitor.onFailure(r0);
     assertThat(r0.replica().state()).isEqualTo(ReplicaState.EJECTED);
-    assertThat(pool.routable().asList()).containsExactly(pool.get(1).replica());
+    assertThat(pool.routable().asList()).containsExactly(pool.replicas().get(1).replica());
 
     poll().until(() -> r0.replica().state() == ReplicaState.READY);
     assertThat(pool.routable().size()).isEqualTo(2);
@@ -108,9 +112,10 @@ class HealthMonitorTest {
 
   @Test
   void aSuccessBetweenFailuresKeepsTheReplicaIn() {
-    ReplicaPool pool = pool(2);
-    UpstreamReplica r0 = pool.get(0);
-    monitor = start(pool, health(Duration.ofSeconds(5), 0));
+    HealthConfig config = health(Duration.ofSeconds(5), 0);
+    ReplicaPool pool = pool(2, config);
+    UpstreamReplica r0 = pool.replicas().get(0);
+    monitor = start(pool, config);
 
     for (int i = 0; i < FAILURES - 1; i++) {
       monitor.onFailure(r0);
@@ -123,9 +128,10 @@ class HealthMonitorTest {
 
   @Test
   void anEjectedReplicaStaysEjectedWhileItsProbesPass() {
-    ReplicaPool pool = pool(2);
-    UpstreamReplica r0 = pool.get(0);
-    monitor = start(pool, health(Duration.ofSeconds(30), 0));
+    HealthConfig config = health(Duration.ofSeconds(30), 0);
+    ReplicaPool pool = pool(2, config);
+    UpstreamReplica r0 = pool.replicas().get(0);
+    monitor = start(pool, config);
     eject(r0);
 
     int probesBefore = fake.healthRequests.get();
@@ -136,9 +142,10 @@ class HealthMonitorTest {
 
   @Test
   void aReplicaWhoseProbesFailWhileEjectedComesBackDown() {
-    ReplicaPool pool = pool(2);
-    UpstreamReplica r0 = pool.get(0);
-    monitor = start(pool, health(Duration.ofMillis(200), 0));
+    HealthConfig config = health(Duration.ofMillis(200), 0);
+    ReplicaPool pool = pool(2, config);
+    UpstreamReplica r0 = pool.replicas().get(0);
+    monitor = start(pool, config);
     eject(r0);
     fake.health = FakeReplica.Health.UNHEALTHY;
 
@@ -150,9 +157,10 @@ class HealthMonitorTest {
 
   @Test
   void theEjectionCapKeepsAPoolOfOneServing() {
-    ReplicaPool pool = pool(1);
-    UpstreamReplica r0 = pool.get(0);
-    monitor = start(pool, health(Duration.ofMillis(200), 0)); // caps ejections at 50%
+    HealthConfig config = health(Duration.ofMillis(200), 0);
+    ReplicaPool pool = pool(1, config);
+    UpstreamReplica r0 = pool.replicas().get(0);
+    monitor = start(pool, config); // caps ejections at 50%
 
     for (int i = 0; i < FAILURES * 3; i++) {
       monitor.onFailure(r0);
@@ -163,9 +171,10 @@ class HealthMonitorTest {
 
   @Test
   void scrapedMetricsLandInTheReplicasLoad() {
-    ReplicaPool pool = pool(1);
-    UpstreamReplica r0 = pool.get(0);
-    monitor = start(pool, health(Duration.ofSeconds(5), 20));
+    HealthConfig config = health(Duration.ofSeconds(5), 20);
+    ReplicaPool pool = pool(1, config);
+    UpstreamReplica r0 = pool.replicas().get(0);
+    monitor = start(pool, config);
 
     poll().until(() -> r0.replica().load().isKnown());
 
@@ -177,11 +186,12 @@ class HealthMonitorTest {
 
   @Test
   void aSlowScrapeIsSkippedNotPiledOn() {
-    ReplicaPool pool = pool(1);
+    HealthConfig config = health(Duration.ofSeconds(5), 5);
+    ReplicaPool pool = pool(1, config);
     // Far longer than the 5 ms scrape interval, yet within the 100 ms timeout: every scrape
     // completes, so any overlap seen by the server would be a pile-up.
     fake.metricsDelayMillis = 60;
-    monitor = start(pool, health(Duration.ofSeconds(5), 5));
+    monitor = start(pool, config);
 
     poll().until(() -> fake.metricsRequests.get() >= 3);
 
@@ -190,10 +200,11 @@ class HealthMonitorTest {
 
   @Test
   void aFailingScrapeIsNotAHealthSignal() {
-    ReplicaPool pool = pool(1);
-    UpstreamReplica r0 = pool.get(0);
+    HealthConfig config = health(Duration.ofSeconds(5), 5);
+    ReplicaPool pool = pool(1, config);
+    UpstreamReplica r0 = pool.replicas().get(0);
     fake.metricsStatus = 500;
-    monitor = start(pool, health(Duration.ofSeconds(5), 5));
+    monitor = start(pool, config);
 
     poll().until(() -> fake.metricsRequests.get() >= 10);
 
@@ -203,8 +214,9 @@ class HealthMonitorTest {
 
   @Test
   void nothingIsScrapedWhenTheScrapeIntervalIsZero() {
-    ReplicaPool pool = pool(1);
-    monitor = start(pool, health(Duration.ofSeconds(5), 0));
+    HealthConfig config = health(Duration.ofSeconds(5), 0);
+    ReplicaPool pool = pool(1, config);
+    monitor = start(pool, config);
 
     waitUntilProbed(5);
 
@@ -213,8 +225,9 @@ class HealthMonitorTest {
 
   @Test
   void afterStopNoMoreProbesOrScrapesAreSent() throws Exception {
-    ReplicaPool pool = pool(1);
-    HealthMonitor stopped = start(pool, health(Duration.ofSeconds(5), 10));
+    HealthConfig config = health(Duration.ofSeconds(5), 10);
+    ReplicaPool pool = pool(1, config);
+    HealthMonitor stopped = start(pool, config);
     waitUntilProbed(2);
 
     stopped.stop();
@@ -232,12 +245,16 @@ class HealthMonitorTest {
   }
 
   @Test
-  void rejectsAReplicaFromAnotherPool() {
-    monitor = start(pool(1), health(Duration.ofSeconds(5), 0));
-    UpstreamReplica stranger = pool(1).get(0);
+  void outcomesOfAReplicaFromAnotherPoolChangeNothing() {
+    HealthConfig config = health(Duration.ofSeconds(5), 0);
+    monitor = start(pool(1, config), config);
+    UpstreamReplica stranger = pool(1, config).replicas().get(0);
 
-    assertThatThrownBy(() -> monitor.onFailure(stranger)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> monitor.onSuccess(stranger)).isInstanceOf(IllegalArgumentException.class);
+    for (int i = 0; i < FAILURES; i++) {
+      monitor.onFailure(stranger);
+    }
+
+    assertThat(stranger.replica().state()).isEqualTo(ReplicaState.READY);
   }
 
   private void eject(UpstreamReplica replica) {
@@ -258,7 +275,7 @@ class HealthMonitorTest {
   }
 
   /** Replicas r0, r1, ... all served by the one fake; each is tracked on its own all the same. */
-  private ReplicaPool pool(int size) {
+  private ReplicaPool pool(int size, HealthConfig config) {
     List<GatewayConfig.Upstream> upstreams = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       upstreams.add(new GatewayConfig.Upstream("r" + i, "127.0.0.1", fake.port(), 1.0));
@@ -267,7 +284,10 @@ class HealthMonitorTest {
         new GatewayConfig.PoolConfig("p", List.of("m"), "round-robin", upstreams),
         BalancerOptions.DEFAULTS,
         Duration.ofSeconds(10),
-        Clock.system());
+        HealthMonitor.policy(config),
+        null,
+        Clock.system(),
+        new Decisions());
   }
 
   /** Probes every 20 ms with a 100 ms timeout; ejections after 3 failures, at most half the pool. */

@@ -185,7 +185,7 @@ class ReplicaFetcherTest {
     try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = closed.getLocalPort();
     }
-    UpstreamReplica nobody = new UpstreamReplica(new Replica("r0", 0, Clock.system()), "127.0.0.1", port);
+    UpstreamReplica nobody = new UpstreamReplica(new Replica("r0", Clock.system()), "127.0.0.1", port);
 
     assertThatThrownBy(() -> fetcher.get(nobody, "/health", 5_000).get(4, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
@@ -195,7 +195,7 @@ class ReplicaFetcherTest {
 
   private ReplicaFetcher.Reply get(String path, long timeoutMillis) throws Exception {
     if (target == null) {
-      target = new UpstreamReplica(new Replica("r0", 0, Clock.system()), "127.0.0.1", replica.port());
+      target = new UpstreamReplica(new Replica("r0", Clock.system()), "127.0.0.1", replica.port());
     }
     return fetcher.get(target, path, timeoutMillis).get(timeoutMillis + 5_000, TimeUnit.MILLISECONDS);
   }

@@ -3,7 +3,7 @@ package dev.switchboard.sim.policy;
 import dev.switchboard.core.balance.Balancer;
 import dev.switchboard.core.balance.Pick;
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.sim.model.SimRequest;
 
 /** A core balancer in the simulator: it sees exactly what it would see live. */

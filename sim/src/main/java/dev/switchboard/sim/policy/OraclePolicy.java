@@ -1,10 +1,10 @@
 package dev.switchboard.sim.policy;
 
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.sim.model.ReplicaModel;
 import dev.switchboard.sim.model.SimRequest;
-import java.util.List;
+import java.util.function.Function;
 
 /**
  * Simulator only: knows each replica's exact outstanding work and sends each request where it will
@@ -14,9 +14,9 @@ import java.util.List;
 final class OraclePolicy implements SimPolicy {
   static final String NAME = "oracle";
 
-  private final List<ReplicaModel> models;
+  private final Function<Replica, ReplicaModel> models;
 
-  OraclePolicy(List<ReplicaModel> models) {
+  OraclePolicy(Function<Replica, ReplicaModel> models) {
     this.models = models;
   }
 
@@ -31,7 +31,7 @@ final class OraclePolicy implements SimPolicy {
     long bestFinish = Long.MAX_VALUE;
     for (int i = 0; i < candidates.size(); i++) {
       Replica r = candidates.get(i);
-      long finish = models.get(r.index()).predictCompletion(request, bestFinish);
+      long finish = models.apply(r).predictCompletion(request, bestFinish);
       if (best == null || finish < bestFinish) {
         best = r;
         bestFinish = finish;

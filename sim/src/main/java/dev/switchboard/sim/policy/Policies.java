@@ -3,10 +3,12 @@ package dev.switchboard.sim.policy;
 import dev.switchboard.core.Randomness;
 import dev.switchboard.core.balance.BalancerOptions;
 import dev.switchboard.core.balance.Balancers;
+import dev.switchboard.core.replica.Replica;
 import dev.switchboard.sim.model.ReplicaModel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 
 /** The simulator's policies by name: every core balancer, plus the oracle. */
 public final class Policies {
@@ -23,10 +25,11 @@ public final class Policies {
   }
 
   /**
+   * @param models each replica's model, for the policies that look inside (the oracle)
    * @throws IllegalArgumentException naming the known policies when {@code name} is not one
    */
   public static SimPolicy create(
-      String name, BalancerOptions options, Randomness random, List<ReplicaModel> models) {
+      String name, BalancerOptions options, Randomness random, Function<Replica, ReplicaModel> models) {
     if (OraclePolicy.NAME.equals(name)) {
       return new OraclePolicy(models);
     }

@@ -1,7 +1,7 @@
 package dev.switchboard.sim.policy;
 
 import dev.switchboard.core.replica.Replica;
-import dev.switchboard.core.replica.ReplicaSet;
+import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.sim.model.SimRequest;
 
 /**

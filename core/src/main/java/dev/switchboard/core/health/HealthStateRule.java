@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.health;
+package dev.switchboard.core.health;
 
 import dev.switchboard.core.replica.ReplicaState;
 
@@ -15,9 +15,9 @@ import dev.switchboard.core.replica.ReplicaState;
  *   <li>With no probe yet, a re-admitted replica goes back to {@code READY}; others stay.
  * </ul>
  */
-final class HealthStateRule {
+public final class HealthStateRule {
   /** A replica's latest {@code /health} probe. */
-  enum Probe {
+  public enum Probe {
     NONE_YET,
     PASSED,
     FAILED
@@ -25,7 +25,7 @@ final class HealthStateRule {
 
   private HealthStateRule() {}
 
-  static ReplicaState next(ReplicaState current, boolean ejected, Probe probe) {
+  public static ReplicaState next(ReplicaState current, boolean ejected, Probe probe) {
     if (current == ReplicaState.DRAINING) {
       return current;
     }

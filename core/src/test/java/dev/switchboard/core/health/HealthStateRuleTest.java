@@ -1,17 +1,17 @@
-package dev.switchboard.gateway.health;
+package dev.switchboard.core.health;
 
 import static dev.switchboard.core.replica.ReplicaState.DOWN;
 import static dev.switchboard.core.replica.ReplicaState.DRAINING;
 import static dev.switchboard.core.replica.ReplicaState.EJECTED;
 import static dev.switchboard.core.replica.ReplicaState.READY;
 import static dev.switchboard.core.replica.ReplicaState.STARTING;
-import static dev.switchboard.gateway.health.HealthStateRule.Probe.FAILED;
-import static dev.switchboard.gateway.health.HealthStateRule.Probe.NONE_YET;
-import static dev.switchboard.gateway.health.HealthStateRule.Probe.PASSED;
+import static dev.switchboard.core.health.HealthStateRule.Probe.FAILED;
+import static dev.switchboard.core.health.HealthStateRule.Probe.NONE_YET;
+import static dev.switchboard.core.health.HealthStateRule.Probe.PASSED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.replica.ReplicaState;
-import dev.switchboard.gateway.health.HealthStateRule.Probe;
+import dev.switchboard.core.health.HealthStateRule.Probe;
 import org.junit.jupiter.api.Test;
 
 class HealthStateRuleTest {
