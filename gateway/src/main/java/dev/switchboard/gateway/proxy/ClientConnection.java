@@ -2,6 +2,13 @@ package dev.switchboard.gateway.proxy;
 
 import dev.switchboard.core.ratelimit.RateDecision;
 import dev.switchboard.gateway.auth.ApiKey;
+import dev.switchboard.gateway.http.ChunkedBody;
+import dev.switchboard.gateway.http.ClientRequest;
+import dev.switchboard.gateway.http.ClientRequestParser;
+import dev.switchboard.gateway.http.Http1;
+import dev.switchboard.gateway.http.MalformedHttp;
+import dev.switchboard.gateway.http.ReplicaResponse;
+import dev.switchboard.gateway.openai.OpenAiError;
 import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

@@ -6,8 +6,13 @@ import dev.switchboard.core.replica.Replica;
 import dev.switchboard.core.replica.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
 import dev.switchboard.gateway.admission.PoolAdmission;
+import dev.switchboard.gateway.http.ClientRequest;
+import dev.switchboard.gateway.http.Http1;
+import dev.switchboard.gateway.http.ReplicaResponse;
+import dev.switchboard.gateway.openai.OpenAiError;
+import dev.switchboard.gateway.openai.RequestFields;
+import dev.switchboard.gateway.openai.UsageSniffer;
 import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
-import dev.switchboard.gateway.ratelimit.UsageSniffer;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
 import io.netty.buffer.ByteBuf;
@@ -32,7 +37,7 @@ import java.util.concurrent.TimeoutException;
  * truncated.
  */
 final class Exchange
-    implements PoolAdmission.Waiter, TimeoutSweeper.Watched, UpstreamConnection.Listener, UpstreamPool.Callback {
+    implements PoolAdmission.Waiter, TimeoutSweeper.Watched, ReplicaConnection.Listener, ReplicaConnections.Callback {
   /** Request bodies up to this size are copied in behind the head, to be written together. */
   private static final int COPY_MAX_BYTES = 16 * 1024;
   private static final AsciiString POST = AsciiString.cached("POST");
@@ -59,7 +64,7 @@ final class Exchange
   private long stamp;
   /** Waiting for a connection from the pool. */
   private boolean connecting;
-  private UpstreamConnection connection;
+  private ReplicaConnection connection;
   /** The replica's answer head, held until its first byte of body so a failure before can still retry. */
   private ReplicaResponse head;
   private boolean bodyStarted;
@@ -158,11 +163,11 @@ final class Exchange
   }
 
   @Override
-  public void acquired(UpstreamConnection c) {
+  public void acquired(ReplicaConnection c) {
     connecting = false;
     if (over) {
       // Given up while the connection was opening (client gone, timed out): someone else may use it.
-      c.pool().release(c);
+      c.connections().release(c);
       return;
     }
     connection = c;
@@ -199,7 +204,7 @@ final class Exchange
   }
 
   @Override
-  public void onHead(UpstreamConnection c, ReplicaResponse response) {
+  public void onHead(ReplicaConnection c, ReplicaResponse response) {
     int status = response.status();
     if (status >= 500 && attempts < proxy.config.retries().maxAttempts() && proxy.retryBudget.tryRetry()) {
       // Nothing has reached the client yet: drop this answer and try elsewhere.

@@ -1,7 +1,7 @@
 package dev.switchboard.gateway.proxy;
 
-import dev.switchboard.core.ratelimit.RateLimitResult;
 import dev.switchboard.core.ratelimit.RateDecision;
+import dev.switchboard.core.ratelimit.RateLimitResult;
 import dev.switchboard.core.ratelimit.Reservation;
 import dev.switchboard.core.request.RequestInfo;
 import dev.switchboard.core.retry.RetryBudget;
@@ -9,6 +9,10 @@ import dev.switchboard.gateway.admission.PoolAdmission;
 import dev.switchboard.gateway.auth.ApiKey;
 import dev.switchboard.gateway.auth.Authenticator;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.http.ClientRequest;
+import dev.switchboard.gateway.openai.OpenAiError;
+import dev.switchboard.gateway.openai.PriorityField;
+import dev.switchboard.gateway.openai.RequestFields;
 import dev.switchboard.gateway.ratelimit.GatewayRateLimiter;
 import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
 import dev.switchboard.gateway.upstream.ReplicaPool;
@@ -19,7 +23,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.AddressResolverGroup;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,7 +57,7 @@ final class LoopProxy {
   private final String modelsJson;
   private final int connectionsPerReplica;
   private final AddressResolverGroup<? extends SocketAddress> resolver;
-  private final HashMap<UpstreamReplica, UpstreamPool> upstreams = new HashMap<>();
+  private final HashMap<UpstreamReplica, ReplicaConnections> upstreams = new HashMap<>();
   private final Set<ClientConnection> connections = new HashSet<>();
   /** Client connections open on every loop, for the drain to wait on. */
   private final AtomicInteger openClients;
@@ -98,7 +101,7 @@ final class LoopProxy {
     try {
       long now = System.nanoTime();
       timeouts.sweep(now);
-      for (UpstreamPool p : upstreams.values()) {
+      for (ReplicaConnections p : upstreams.values()) {
         p.closeIdle(now, MAX_IDLE_NANOS);
       }
     } catch (RuntimeException e) {
@@ -107,11 +110,11 @@ final class LoopProxy {
     }
   }
 
-  UpstreamPool upstream(UpstreamReplica replica) {
-    UpstreamPool p = upstreams.get(replica);
+  ReplicaConnections upstream(UpstreamReplica replica) {
+    ReplicaConnections p = upstreams.get(replica);
     if (p == null) {
       int connectMs = (int) Math.min(Integer.MAX_VALUE, config.timeouts().connect().toMillis());
-      p = new UpstreamPool(loop, replica.host(), replica.port(), connectMs, connectionsPerReplica, resolver);
+      p = new ReplicaConnections(loop, replica.host(), replica.port(), connectMs, connectionsPerReplica, resolver);
       if (draining) {
         p.close();
       }
@@ -147,7 +150,7 @@ final class LoopProxy {
     for (ClientConnection c : List.copyOf(connections)) {
       c.drain();
     }
-    for (UpstreamPool p : upstreams.values()) {
+    for (ReplicaConnections p : upstreams.values()) {
       p.close();
     }
   }
@@ -296,7 +299,7 @@ final class LoopProxy {
     RequestInfo info = new RequestInfo(fields.model(), 0, fields.maxTokens(), key.tenant(), key.tier());
     PoolAdmission admission = pool.admission();
     if (admission != null && config.admission().forwardPriority() && fields.priority() == 0) {
-      ByteBuf with = withPriority(body, config.admission().priorityOf(key.tier()));
+      ByteBuf with = PriorityField.insert(body, config.admission().priorityOf(key.tier()));
       body.release();
       body = with;
     }
@@ -312,28 +315,5 @@ final class LoopProxy {
       exchange.waiting = false;
       exchange.attempt();
     }
-  }
-
-  /** The body with vLLM's {@code priority} field added first (lower runs earlier in vLLM too). */
-  static ByteBuf withPriority(ByteBuf body, int priority) {
-    byte[] bytes = ByteBufUtil.getBytes(body);
-    String head = "{\"priority\":" + priority;
-    int i = 0;
-    while (i < bytes.length && Character.isWhitespace(bytes[i])) {
-      i++;
-    }
-    // Just past the opening brace; a comma unless the object is empty.
-    int j = i + 1;
-    while (j < bytes.length && Character.isWhitespace(bytes[j])) {
-      j++;
-    }
-    boolean empty = j < bytes.length && bytes[j] == '}';
-    ByteBuf out = body.alloc().buffer(bytes.length + head.length() + 1);
-    out.writeCharSequence(head, StandardCharsets.US_ASCII);
-    if (!empty) {
-      out.writeByte(',');
-    }
-    out.writeBytes(bytes, i + 1, bytes.length - i - 1);
-    return out;
   }
 }

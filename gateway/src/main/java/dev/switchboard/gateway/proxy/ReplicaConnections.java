@@ -15,15 +15,15 @@ import java.util.Iterator;
 
 /**
  * One event loop's keep-alive connections to one replica. Connections stay on the loop that opened
- * them, so a request and its upstream connection never cross threads and the pool needs no locks.
+ * them, so a request and its upstream connection never cross threads and none of this needs a lock.
  * At most {@code max} connections are open; beyond that, requests wait for one to come back.
  *
  * <p>Used only from its event loop.
  */
-final class UpstreamPool {
-  /** Gets a connection, or the reason none could be opened. Called on the pool's event loop. */
+final class ReplicaConnections {
+  /** Gets a connection, or the reason none could be opened. Called on their event loop. */
   interface Callback {
-    void acquired(UpstreamConnection connection);
+    void acquired(ReplicaConnection connection);
 
     void failed(Throwable cause);
   }
@@ -32,17 +32,17 @@ final class UpstreamPool {
   private final Bootstrap bootstrap;
   private final int max;
   /** Most recently used first, so the busiest connections stay warm and the rest age out. */
-  private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+  private final ArrayDeque<ReplicaConnection> idle = new ArrayDeque<>();
   private final ArrayDeque<Callback> waiting = new ArrayDeque<>();
   private int open;
   private boolean closed;
 
-  UpstreamPool(
+  ReplicaConnections(
       EventLoop loop, String host, int port, int connectTimeoutMillis, int max,
       AddressResolverGroup<? extends SocketAddress> resolver) {
     this.loop = loop;
     this.max = max;
-    UpstreamPool pool = this;
+    ReplicaConnections owner = this;
     this.bootstrap =
         new Bootstrap()
             .group(loop)
@@ -55,7 +55,7 @@ final class UpstreamPool {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new UpstreamConnection(pool));
+                    ch.pipeline().addLast(new ReplicaConnection(owner));
                   }
                 });
   }
@@ -67,7 +67,7 @@ final class UpstreamPool {
 
   /** A connection for one exchange: an idle one, a new one, or the next to come back. */
   void acquire(Callback callback) {
-    UpstreamConnection c;
+    ReplicaConnection c;
     while ((c = idle.pollFirst()) != null) {
       if (c.channel().isActive()) {
         callback.acquired(c);
@@ -90,7 +90,7 @@ final class UpstreamPool {
         (ChannelFutureListener)
             f -> {
               if (f.isSuccess()) {
-                callback.acquired(f.channel().pipeline().get(UpstreamConnection.class));
+                callback.acquired(f.channel().pipeline().get(ReplicaConnection.class));
               } else {
                 // A connection that never opened is never closed either: count it out here.
                 open--;
@@ -101,7 +101,7 @@ final class UpstreamPool {
   }
 
   /** A connection finished its exchange and may carry another. */
-  void release(UpstreamConnection c) {
+  void release(ReplicaConnection c) {
     if (closed) {
       c.channel().close();
       return;
@@ -116,7 +116,7 @@ final class UpstreamPool {
   }
 
   /** A connection closed, busy or idle. */
-  void closed(UpstreamConnection c) {
+  void closed(ReplicaConnection c) {
     open--;
     idle.remove(c);
     serveWaiting();
@@ -131,9 +131,9 @@ final class UpstreamPool {
   /** Closes connections idle since before {@code now - maxIdleNanos}. */
   void closeIdle(long now, long maxIdleNanos) {
     // Least recently used at the end.
-    Iterator<UpstreamConnection> oldest = idle.descendingIterator();
+    Iterator<ReplicaConnection> oldest = idle.descendingIterator();
     while (oldest.hasNext()) {
-      UpstreamConnection c = oldest.next();
+      ReplicaConnection c = oldest.next();
       if (now - c.idleSince < maxIdleNanos) {
         return;
       }
@@ -145,7 +145,7 @@ final class UpstreamPool {
   /** Closes the idle connections now and the busy ones when their exchange ends; fails waiters. */
   void close() {
     closed = true;
-    UpstreamConnection c;
+    ReplicaConnection c;
     // Polled, not iterated: closing one removes it from the deque.
     while ((c = idle.poll()) != null) {
       c.channel().close();
