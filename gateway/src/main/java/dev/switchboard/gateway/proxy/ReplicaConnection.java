@@ -102,12 +102,6 @@ final class ReplicaConnection extends ChannelInboundHandlerAdapter implements Re
     channel.close();
   }
 
-  /** Ends the exchange with {@code cause} (a timeout): the listener hears it as a failure. */
-  void fail(Throwable cause) {
-    failure = cause;
-    channel.close();
-  }
-
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     channel = ctx.channel();

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.proxy;
 
+import dev.switchboard.core.Clock;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -29,6 +30,7 @@ final class ReplicaConnections {
   }
 
   private final EventLoop loop;
+  private final Clock clock;
   private final Bootstrap bootstrap;
   private final int max;
   /** Most recently used first, so the busiest connections stay warm and the rest age out. */
@@ -39,8 +41,9 @@ final class ReplicaConnections {
 
   ReplicaConnections(
       EventLoop loop, String host, int port, int connectTimeoutMillis, int max,
-      AddressResolverGroup<? extends SocketAddress> resolver) {
+      AddressResolverGroup<? extends SocketAddress> resolver, Clock clock) {
     this.loop = loop;
+    this.clock = clock;
     this.max = max;
     ReplicaConnections owner = this;
     this.bootstrap =
@@ -111,7 +114,7 @@ final class ReplicaConnections {
       next.acquired(c);
       return;
     }
-    c.idleSince = System.nanoTime();
+    c.idleSince = clock.nanoTime();
     idle.addFirst(c);
   }
 
@@ -128,7 +131,7 @@ final class ReplicaConnections {
     }
   }
 
-  /** Closes connections idle since before {@code now - maxIdleNanos}. */
+  /** Closes connections idle since before {@code now - maxIdleNanos}, on the clock it was given. */
   void closeIdle(long now, long maxIdleNanos) {
     // Least recently used at the end.
     Iterator<ReplicaConnection> oldest = idle.descendingIterator();

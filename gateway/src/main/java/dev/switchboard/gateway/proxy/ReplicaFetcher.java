@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.proxy;
 
+import dev.switchboard.core.Clock;
 import dev.switchboard.gateway.http.Http1;
 import dev.switchboard.gateway.http.ReplicaResponse;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
@@ -111,7 +112,8 @@ public final class ReplicaFetcher implements AutoCloseable {
       }
     }
     return new ReplicaConnections(
-        loop != null ? loop : group.next(), r.host(), r.port(), connectMs, CONNECTIONS_PER_REPLICA, resolver);
+        loop != null ? loop : group.next(), r.host(), r.port(), connectMs, CONNECTIONS_PER_REPLICA, resolver,
+        Clock.system());
   }
 
   /** Closes the idle connections; if the fetcher has loops of its own, stops them too. */

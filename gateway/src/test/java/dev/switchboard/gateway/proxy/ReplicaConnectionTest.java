@@ -2,6 +2,7 @@ package dev.switchboard.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.ManualClock;
 import dev.switchboard.gateway.http.ReplicaResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class ReplicaConnectionTest {
   private final EmbeddedChannel channel = new EmbeddedChannel();
   private final ReplicaConnections connections =
-      new ReplicaConnections(channel.eventLoop(), "127.0.0.1", 9, 1000, 4, DefaultAddressResolverGroup.INSTANCE);
+      new ReplicaConnections(
+          channel.eventLoop(), "127.0.0.1", 9, 1000, 4, DefaultAddressResolverGroup.INSTANCE, new ManualClock());
   private final ReplicaConnection connection = new ReplicaConnection(connections);
 
   /** Records what a listener hears; {@code onPiece} runs for each piece of body, as an exchange's would. */
