@@ -54,6 +54,16 @@ final class Exchange implements PoolAdmission.Waiter {
     OVER
   }
 
+  /** How a try ended, for its replica's accounting and the pool's passive health. */
+  private enum TryEnd {
+    /** A whole answer, not a 5xx. */
+    ANSWERED,
+    /** A 5xx, a failed connection or a timeout. */
+    FAILED,
+    /** The client left: the replica is not to blame. */
+    CANCELLED
+  }
+
   /** Request bodies up to this size are copied in behind the head, to be written together. */
   private static final int COPY_MAX_BYTES = 16 * 1024;
   private static final AsciiString POST = AsciiString.cached("POST");
@@ -201,11 +211,9 @@ final class Exchange implements PoolAdmission.Waiter {
     }
     RetryDecision decision = context.retries().afterFailure(TryFailure.SERVER_ERROR, false, attempts);
     if (decision.retries()) {
-      Replica failed = attempt.replica();
       attempt.drop();
-      markTried(failed);
-      endTry(false);
-      pool.outcomes().onFailure(attempt.upstream());
+      markTried(attempt.replica());
+      endTry(TryEnd.FAILED);
       tryNext();
     }
     // Otherwise the 5xx goes to the client as it came: the last answer there was.
@@ -235,31 +243,23 @@ final class Exchange implements PoolAdmission.Waiter {
 
   /** The answer is whole; its connection is no longer the try's. */
   void onAnswerEnd(ReplicaResponse head) {
-    boolean ok = head.status() < 500;
-    endTry(ok);
+    endTry(head.status() < 500 ? TryEnd.ANSWERED : TryEnd.FAILED);
     settleFromUsage();
-    if (ok) {
-      pool.outcomes().onSuccess(attempt.upstream());
-    } else {
-      pool.outcomes().onFailure(attempt.upstream());
-    }
     end();
     client.endBody();
   }
 
   /** The try failed: {@code cause} is a {@link TimeoutException} if it took too long. */
   void onTryFailed(Throwable cause, boolean answerStarted) {
-    Replica failed = attempt.replica();
-    endTry(false);
+    endTry(TryEnd.FAILED);
     if (answerStarted) {
       settleFromUsage();
     }
-    pool.outcomes().onFailure(attempt.upstream());
     TryFailure how = cause instanceof TimeoutException ? TryFailure.TIMEOUT : TryFailure.CONNECTION;
     RetryDecision decision = context.retries().afterFailure(how, answerStarted, attempts);
     switch (decision) {
       case RETRY -> {
-        markTried(failed);
+        markTried(attempt.replica());
         tryNext();
       }
       case ANSWER_STARTED -> {
@@ -284,12 +284,20 @@ final class Exchange implements PoolAdmission.Waiter {
     }
   }
 
-  /** The try just ended: its replica hears how it went, and its slot goes to a waiting request. */
-  private void endTry(boolean ok) {
-    attempt.replica().onComplete(attempt.stamp(), ok);
+  /**
+   * The try just ended: its replica and the pool's health monitor hear how it went, and its slot
+   * goes to a waiting request.
+   */
+  private void endTry(TryEnd how) {
+    attempt.replica().onComplete(attempt.stamp(), how != TryEnd.FAILED);
     PoolAdmission admission = pool.admission();
     if (admission != null) {
       admission.drain();
+    }
+    if (how == TryEnd.ANSWERED) {
+      pool.outcomes().onSuccess(attempt.upstream());
+    } else if (how == TryEnd.FAILED) {
+      pool.outcomes().onFailure(attempt.upstream());
     }
   }
 
@@ -342,8 +350,7 @@ final class Exchange implements PoolAdmission.Waiter {
       pool.admission().remove(this);
     }
     if (underWay) {
-      // Cancelled, not failed: the replica is not to blame.
-      endTry(true);
+      endTry(TryEnd.CANCELLED);
     }
   }
 
