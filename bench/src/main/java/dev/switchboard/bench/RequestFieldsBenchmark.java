@@ -1,6 +1,6 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.gateway.proxy.RequestFields;
+import dev.switchboard.gateway.openai.RequestFields;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

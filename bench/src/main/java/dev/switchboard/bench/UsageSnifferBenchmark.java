@@ -1,6 +1,6 @@
 package dev.switchboard.bench;
 
-import dev.switchboard.gateway.ratelimit.UsageSniffer;
+import dev.switchboard.gateway.openai.UsageSniffer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.charset.StandardCharsets;

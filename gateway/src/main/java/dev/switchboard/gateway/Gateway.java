@@ -102,7 +102,6 @@ public final class Gateway {
     }
     for (ReplicaPool pool : router.pools()) {
       HealthMonitor monitor = new HealthMonitor(dataPlane.fetcher(), pool, config.health(), Clock.system());
-      pool.setOutcomes(monitor);
       monitors.add(monitor);
       monitor.start();
     }

@@ -2,14 +2,12 @@ package dev.switchboard.gateway.health;
 
 import dev.switchboard.core.Clock;
 import dev.switchboard.core.fleet.ReplicaGroup;
-import dev.switchboard.core.health.EjectionDecision;
 import dev.switchboard.core.health.OutlierPolicy;
 import dev.switchboard.core.health.ReplicaHealth;
 import dev.switchboard.core.replica.Replica;
 import dev.switchboard.core.replica.ReplicaState;
 import dev.switchboard.gateway.config.GatewayConfig.HealthConfig;
 import dev.switchboard.gateway.proxy.ReplicaFetcher;
-import dev.switchboard.gateway.upstream.Outcomes;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
 import java.lang.System.Logger.Level;
@@ -29,18 +27,17 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li><b>active probes</b>: {@code GET /health} on every member each probe interval, within the
  *       probe timeout; 2xx passes. Each result goes to {@link ReplicaHealth#onProbe};
- *   <li><b>passive ejection</b>: the proxy reports each request's outcome through {@link
- *       #onSuccess} and {@link #onFailure}, passed on to the core; a periodic check re-admits
- *       replicas when their time is up;
+ *   <li><b>re-admission</b>: the proxy reports each try's outcome to the pool's {@link
+ *       ReplicaHealth} directly; a periodic check here re-admits ejected replicas when their time is
+ *       up;
  *   <li><b>load scraping</b>: {@code GET /metrics} on READY replicas each scrape interval (0 = off)
  *       into the replicas' load reports.
  * </ul>
  *
  * <p>Its GETs go through a {@link ReplicaFetcher}, the probe timeout for each, and its timers run
- * on one of the fetcher's event loops. Outcomes reported before {@link #start()} or after {@link
- * #stop()} are ignored, since no re-admission would follow them. Every state change is logged.
+ * on one of the fetcher's event loops. Every state change of the pool's replicas is logged.
  */
-public final class HealthMonitor implements Outcomes {
+public final class HealthMonitor {
   private static final System.Logger LOG = System.getLogger(HealthMonitor.class.getName());
 
   private final ReplicaFetcher http;
@@ -124,31 +121,6 @@ public final class HealthMonitor implements Outcomes {
       timer.cancel(false);
     }
     timers.clear();
-  }
-
-  /** A request to {@code replica} succeeded. Cheap and lock-free: call it on the request path. */
-  @Override
-  public void onSuccess(UpstreamReplica replica) {
-    if (running) {
-      health.onSuccess(replica.replica());
-    }
-  }
-
-  /**
-   * A request to {@code replica} failed (connection error, timeout, 5xx). Cheap on the request
-   * path; takes a short lock only when the failure ejects the replica.
-   */
-  @Override
-  public void onFailure(UpstreamReplica replica) {
-    if (!running) {
-      return;
-    }
-    EjectionDecision decision = health.onFailure(replica.replica());
-    if (decision.outcome() == EjectionDecision.Outcome.CAPPED
-        && LOG.isLoggable(Level.DEBUG)) {
-      LOG.log(Level.DEBUG, "pool {0} replica {1}: not ejected, {2}% of the pool is out already",
-          pool.name(), replica.id(), config.maxEjectedPercent());
-    }
   }
 
   private void probeAll() {

@@ -2,9 +2,15 @@ package dev.switchboard.gateway.proxy;
 
 import dev.switchboard.core.ratelimit.RateDecision;
 import dev.switchboard.gateway.auth.ApiKey;
+import dev.switchboard.gateway.http.ChunkedBody;
+import dev.switchboard.gateway.http.ClientRequest;
+import dev.switchboard.gateway.http.ClientRequestParser;
+import dev.switchboard.gateway.http.Http1;
+import dev.switchboard.gateway.http.MalformedHttp;
+import dev.switchboard.gateway.http.ReplicaResponse;
+import dev.switchboard.gateway.openai.OpenAiError;
 import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,13 +26,14 @@ import java.util.Map;
 
 /**
  * One client's connection to the data plane: reads its requests one at a time with the data
- * plane's own {@link ClientRequestParser} (bodies bounded), hands each to the {@link LoopProxy},
- * and writes the answer. HTTP/1.1 keep-alive, with requests pipelined behind an unfinished answer
- * kept as unread bytes until it is done; past {@link #MAX_HELD_BYTES} of them, reading pauses.
+ * plane's own {@link ClientRequestParser} (bodies bounded), hands each to the {@link LoopProxy} to
+ * route, and writes its answer, as the {@link ClientAnswer} an {@link Exchange} relays to.
+ * HTTP/1.1 keep-alive, with requests pipelined behind an unfinished answer kept as unread bytes
+ * until it is done; past {@link #MAX_HELD_BYTES} of them, reading pauses.
  *
  * <p>Used only from its event loop.
  */
-final class ClientConnection extends ChannelInboundHandlerAdapter {
+final class ClientConnection extends ChannelInboundHandlerAdapter implements ClientAnswer {
   private enum State {
     /** Waiting for a request. */
     IDLE,
@@ -295,20 +302,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     rateDecision = decision;
   }
 
-  /** Headers that go on the current answer whatever it turns out to be. */
-  HttpHeaders extraHeaders() {
+  @Override
+  public HttpHeaders extraHeaders() {
     if (extraHeaders == null) {
       extraHeaders = new DefaultHttpHeaders(false);
     }
     return extraHeaders;
   }
 
-  ByteBufAllocator alloc() {
-    return ctx.alloc();
-  }
-
-  /** The relayed answer goes chunked, so it can still end with a piece of our own. */
-  boolean chunked() {
+  @Override
+  public boolean chunked() {
     return chunked;
   }
 
@@ -317,12 +320,13 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     return ended || !ctx.channel().isActive();
   }
 
-  boolean isWritable() {
+  @Override
+  public boolean isWritable() {
     return ctx.channel().isWritable();
   }
 
-  /** Answers with an OpenAI error, unless the answer has begun already. */
-  void sendError(OpenAiError error, String message, String param) {
+  @Override
+  public void sendError(OpenAiError error, String message, String param) {
     if (headWritten || ended()) {
       return;
     }
@@ -357,7 +361,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
    * Writes the head of a relayed answer (not flushed). A body of known length passes as it is; one
    * without goes chunked to an HTTP/1.1 client, and to the close to an HTTP/1.0 one.
    */
-  void writeHead(ReplicaResponse head) {
+  @Override
+  public void writeHead(ReplicaResponse head) {
     ByteBuf out = ctx.alloc().buffer(512);
     Http1.statusLine(out, head);
     head.writeHeaders(out);
@@ -407,7 +412,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
    * behind the head or the pieces before it, so that a short answer leaves in one buffer rather
    * than three or more, each a write of its own.
    */
-  void writeBody(ByteBuf piece) {
+  @Override
+  public void writeBody(ByteBuf piece) {
     int n = piece.readableBytes();
     if (n <= COPY_MAX_BYTES) {
       ByteBuf out = unsent != null ? unsent : (unsent = ctx.alloc().buffer(n + 16));
@@ -442,8 +448,8 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** Ends a relayed body. */
-  void endBody() {
+  @Override
+  public void endBody() {
     ByteBuf out = unsent;
     unsent = null;
     if (chunked) {
@@ -455,19 +461,20 @@ final class ClientConnection extends ChannelInboundHandlerAdapter {
     end(out != null ? out : Unpooled.EMPTY_BUFFER);
   }
 
-  /** Ends a relayed body with a last piece of the gateway's own. */
-  void endWith(ByteBuf last) {
-    writeBody(last);
+  @Override
+  public void endWithSseError(OpenAiError error, String message) {
+    writeBody(Unpooled.wrappedBuffer(error.sseEvent(message).getBytes(StandardCharsets.UTF_8)));
     endBody();
   }
 
-  void flush() {
+  @Override
+  public void flush() {
     writeUnsent();
     ctx.flush();
   }
 
-  /** Cuts the answer short: the connection closes, so the client sees a truncated body. */
-  void abort() {
+  @Override
+  public void abort() {
     releaseUnsent();
     ended = true;
     exchange = null;

@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.proxy;
 
+import dev.switchboard.core.Clock;
 import dev.switchboard.core.retry.RetryBudget;
 import dev.switchboard.gateway.auth.Authenticator;
 import dev.switchboard.gateway.config.GatewayConfig;
@@ -44,6 +45,7 @@ public final class DataPlane {
   private final DnsAddressResolverGroup resolver;
   private final ReplicaFetcher fetcher;
   private final AtomicInteger openClients = new AtomicInteger();
+  private final Clock clock = Clock.system();
   /** The listening sockets: one, or one per loop. */
   private final List<Channel> servers = new ArrayList<>();
 
@@ -59,9 +61,9 @@ public final class DataPlane {
       LoopProxy proxy =
           new LoopProxy(
               loop, router, auth, retryBudget, rateLimiter, config, modelsJson, connectionsPerReplica, resolver,
-              openClients);
+              openClients, clock);
       loops.put(loop, proxy);
-      long every = proxy.timeouts.intervalMillis();
+      long every = proxy.sweepIntervalMillis();
       loop.scheduleAtFixedRate(proxy::sweep, every, every, TimeUnit.MILLISECONDS);
     }
   }
@@ -174,7 +176,7 @@ public final class DataPlane {
    */
   public CompletableFuture<Void> drain(Duration timeout) {
     CompletableFuture<Void> drained = new CompletableFuture<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long deadline = clock.nanoTime() + timeout.toNanos();
     List<CompletableFuture<Void>> closed = new ArrayList<>();
     for (Channel server : servers) {
       CompletableFuture<Void> c = new CompletableFuture<>();
@@ -199,7 +201,7 @@ public final class DataPlane {
   }
 
   private void awaitClients(long deadline, CompletableFuture<Void> drained) {
-    if (openClients.get() == 0 || System.nanoTime() - deadline >= 0) {
+    if (openClients.get() == 0 || clock.nanoTime() - deadline >= 0) {
       for (LoopProxy proxy : loops.values()) {
         proxy.loop.execute(proxy::closeAll);
       }

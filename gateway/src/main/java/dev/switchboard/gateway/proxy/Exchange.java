@@ -1,20 +1,28 @@
 package dev.switchboard.gateway.proxy;
 
+import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.core.balance.Pick;
 import dev.switchboard.core.ratelimit.Reservation;
 import dev.switchboard.core.replica.Replica;
 import dev.switchboard.core.balance.ReplicaSet;
 import dev.switchboard.core.request.RequestInfo;
+import dev.switchboard.core.retry.RetryDecision;
+import dev.switchboard.core.retry.RetryRule;
+import dev.switchboard.core.retry.TryFailure;
 import dev.switchboard.gateway.admission.PoolAdmission;
+import dev.switchboard.gateway.http.ClientRequest;
+import dev.switchboard.gateway.http.Http1;
+import dev.switchboard.gateway.http.ReplicaResponse;
+import dev.switchboard.gateway.openai.OpenAiError;
+import dev.switchboard.gateway.openai.PriorityField;
+import dev.switchboard.gateway.openai.RequestFields;
+import dev.switchboard.gateway.openai.UsageSniffer;
 import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
-import dev.switchboard.gateway.ratelimit.UsageSniffer;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -23,62 +31,63 @@ import java.util.concurrent.TimeoutException;
 /**
  * One client request and its tries, on the event loop of the client's connection.
  *
- * <p>A try picks a replica with the pool's core balancer, takes a connection from this loop's pool
- * to it, forwards the body unchanged and relays the answer with back-pressure (the replica's
- * connection stops being read while the client cannot take more). A try that fails before any byte
- * reached the client (connect failure, reset, 5xx) is retried on another replica, within the
- * attempt limit and the retry budget. Once bytes have gone out, a failure ends an SSE stream with an
- * error event, or cuts a plain answer short so the client sees the truncation; nothing is silently
- * truncated.
+ * <p>Each try picks a replica with the pool's core balancer and goes to it as the request's
+ * {@link ReplicaTry}: the body forwarded unchanged, the answer relayed to the {@link ClientAnswer}
+ * with back-pressure (the replica's connection stops being read while the client cannot take more).
+ * When a try fails, the core {@link RetryRule} says whether another replica gets the request. If
+ * not, before any byte reached the client, the client gets the replica's own 5xx, or 502, or 504
+ * after a timeout; once bytes have gone out, an SSE stream ends with an error event and any other
+ * answer is cut short, so the client sees the truncation. Nothing is silently truncated.
+ *
+ * <p>Every call the proxy makes into the pool, its admission queue, its outcomes and its replicas'
+ * accounting is made here, and nowhere else.
  */
-final class Exchange
-    implements PoolAdmission.Waiter, TimeoutSweeper.Watched, UpstreamConnection.Listener, UpstreamPool.Callback {
+final class Exchange implements PoolAdmission.Waiter {
+  private enum State {
+    /** Not yet started. */
+    NEW,
+    /** Waiting in the pool's admission queue. */
+    QUEUED,
+    /** Admitted: a try is under way, or the next is starting. */
+    TRYING,
+    /** Answered, or the client left: the body is released and nothing more is done. */
+    OVER
+  }
+
+  /** How a try ended, for its replica's accounting and the pool's passive health. */
+  private enum TryEnd {
+    /** A whole answer, not a 5xx. */
+    ANSWERED,
+    /** A 5xx, a failed connection or a timeout. */
+    FAILED,
+    /** The client left: the replica is not to blame. */
+    CANCELLED
+  }
+
   /** Request bodies up to this size are copied in behind the head, to be written together. */
   private static final int COPY_MAX_BYTES = 16 * 1024;
   private static final AsciiString POST = AsciiString.cached("POST");
 
-  private final LoopProxy proxy;
-  private final ClientConnection client;
+  private final ExchangeContext context;
+  private final ClientAnswer client;
   private final ClientRequest request;
-  private final ByteBuf body;
   private final RequestFields fields;
   private final ReplicaPool pool;
   private final RequestInfo info;
   /** Tokens reserved by the rate limiter, settled from the answer's usage. */
   private final Reservation reservation;
   private final UsageSniffer usage;
-
-  /** In the admission queue. */
-  boolean waiting;
+  private final ReplicaTry attempt;
+  private ByteBuf body;
+  private State state = State.NEW;
   private int attempts;
   private List<Replica> tried;
 
-  // The current try.
-  private Replica replica;
-  private UpstreamReplica upstream;
-  private long stamp;
-  /** Waiting for a connection from the pool. */
-  private boolean connecting;
-  private UpstreamConnection connection;
-  /** The replica's answer head, held until its first byte of body so a failure before can still retry. */
-  private ReplicaResponse head;
-  private boolean bodyStarted;
-  private boolean sse;
-  /** Set by the timeout sweeper. */
-  private TimeoutException timedOut;
-
-  /** For the timeout sweeper: when the current try went out, when its last bytes came; -1 if not. */
-  private long sentAt = -1;
-  private long lastActivity = -1;
-  private boolean watched;
-  /** Answered, or the client left: nothing more to do but let go of what is held. */
-  private boolean over;
-  private boolean released;
-
+  /** Owns {@code body}. */
   Exchange(
-      LoopProxy proxy, ClientConnection client, ClientRequest request, ByteBuf body, RequestFields fields,
+      ExchangeContext context, ClientAnswer client, ClientRequest request, ByteBuf body, RequestFields fields,
       ReplicaPool pool, RequestInfo info, Reservation reservation) {
-    this.proxy = proxy;
+    this.context = context;
     this.client = client;
     this.request = request;
     this.body = body;
@@ -87,13 +96,36 @@ final class Exchange
     this.info = info;
     this.reservation = reservation;
     this.usage = reservation == Reservation.NONE ? null : new UsageSniffer();
+    this.attempt = new ReplicaTry(this, context.clock());
+  }
+
+  /** Starts the request: into the pool's admission queue if it has one, else straight to a replica. */
+  void start() {
+    PoolAdmission admission = pool.admission();
+    if (admission == null) {
+      state = State.TRYING;
+      tryNext();
+      return;
+    }
+    AdmissionConfig settings = context.admission();
+    if (settings != null && settings.forwardPriority() && fields.priority() == 0) {
+      ByteBuf with = PriorityField.insert(body, settings.priorityOf(info.tier()));
+      body.release();
+      body = with;
+    }
+    // Queued until told otherwise: the queue may shed it before admit returns.
+    state = State.QUEUED;
+    if (admission.admit(this, info.tier(), info.tenant(), fields.priority())) {
+      state = State.TRYING;
+      tryNext();
+    }
   }
 
   // --- Admission queue ---
 
   @Override
   public Executor eventLoop() {
-    return proxy.loop;
+    return context.loop();
   }
 
   @Override
@@ -103,18 +135,18 @@ final class Exchange
 
   @Override
   public void dispatch() {
-    waiting = false;
-    if (over) {
+    if (state == State.OVER) {
+      // The client left while the slot was on its way here: it goes to the next in line.
       pool.admission().drain();
       return;
     }
-    attempt();
+    state = State.TRYING;
+    tryNext();
   }
 
   @Override
   public void shed(String reason, int retryAfterSeconds) {
-    waiting = false;
-    if (over) {
+    if (state == State.OVER) {
       return;
     }
     reservation.settle(0);
@@ -124,7 +156,8 @@ final class Exchange
 
   // --- Tries ---
 
-  void attempt() {
+  /** The next try, at a replica the balancer picks among those not tried yet. */
+  private void tryNext() {
     attempts++;
     PoolAdmission admission = pool.admission();
     ReplicaSet candidates = admission == null || tried != null ? pool.routable() : admission.eligible();
@@ -141,198 +174,130 @@ final class Exchange
               : "Every replica tried for model `" + fields.model() + "` failed.");
       return;
     }
-    replica = pick.replica();
-    upstream = pool.upstream(replica);
-    stamp = replica.onDispatch();
-    head = null;
-    bodyStarted = false;
-    // The first-byte timeout counts from here: waiting for a connection is part of it.
-    sentAt = System.nanoTime();
-    lastActivity = -1;
-    if (!watched) {
-      watched = true;
-      proxy.timeouts.watch(this);
+    Replica replica = pick.replica();
+    UpstreamReplica upstream = pool.upstream(replica);
+    if (attempts == 1) {
+      // Watched from the first try to the request's end: the retries reuse the same try.
+      context.timeouts().watch(attempt);
     }
-    connecting = true;
-    proxy.upstream(upstream).acquire(this);
-  }
-
-  @Override
-  public void acquired(UpstreamConnection c) {
-    connecting = false;
-    if (over) {
-      // Given up while the connection was opening (client gone, timed out): someone else may use it.
-      c.pool().release(c);
-      return;
-    }
-    connection = c;
-    ByteBuf head = upstreamHead();
-    if (body.readableBytes() <= COPY_MAX_BYTES) {
-      // A usual request goes out as one buffer: the body copied in behind the head.
-      head.writeBytes(body, body.readerIndex(), body.readableBytes());
-      c.send(this, head, null);
-    } else {
-      c.send(this, head, body.retainedDuplicate());
-    }
-  }
-
-  @Override
-  public void failed(Throwable cause) {
-    connecting = false;
-    if (!over) {
-      failedBeforeAnswer(cause);
-    }
+    attempt.start(replica, upstream, replica.onDispatch(), context.replicas().to(upstream));
   }
 
   /**
-   * The head of the request for the current try, ready for the wire: the client's headers less
-   * those not forwarded, with this replica as the host and the body's length.
+   * Writes the request on the try's connection: the client's headers less those not forwarded, with
+   * the replica as the host and the body's length; the body itself, unchanged.
    */
-  private ByteBuf upstreamHead() {
-    ByteBuf out = client.alloc().directBuffer(512 + Math.min(body.readableBytes(), COPY_MAX_BYTES));
-    Http1.requestLine(out, POST, request.uri());
-    Http1.header(out, HttpHeaderNames.HOST, upstream.hostHeader());
-    request.writeForwardedHeaders(out);
-    Http1.header(out, HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-    Http1.endOfHead(out);
-    return out;
+  void send(ReplicaConnection c) {
+    int length = body.readableBytes();
+    ByteBuf head = c.channel().alloc().directBuffer(512 + Math.min(length, COPY_MAX_BYTES));
+    Http1.requestLine(head, POST, request.uri());
+    Http1.header(head, HttpHeaderNames.HOST, attempt.upstream().hostHeader());
+    request.writeForwardedHeaders(head);
+    Http1.header(head, HttpHeaderNames.CONTENT_LENGTH, length);
+    Http1.endOfHead(head);
+    if (length <= COPY_MAX_BYTES) {
+      // A usual request goes out as one buffer: the body copied in behind the head.
+      head.writeBytes(body, body.readerIndex(), length);
+      c.send(attempt, head, null);
+    } else {
+      c.send(attempt, head, body.retainedDuplicate());
+    }
   }
 
-  @Override
-  public void onHead(UpstreamConnection c, ReplicaResponse response) {
-    int status = response.status();
-    if (status >= 500 && attempts < proxy.config.retries().maxAttempts() && proxy.retryBudget.tryRetry()) {
-      // Nothing has reached the client yet: drop this answer and try elsewhere.
-      c.abandon();
-      connection = null;
-      markTried(replica);
-      endTry(false);
-      pool.outcomes().onFailure(upstream);
-      attempt();
+  /** The answer's head came; the try holds it back, so a 5xx can still go elsewhere unseen. */
+  void onAnswerHead(ReplicaResponse head) {
+    if (head.status() < 500) {
       return;
     }
-    lastActivity = System.nanoTime();
-    sse = response.eventStream();
-    head = response;
+    RetryDecision decision = context.retries().afterFailure(TryFailure.SERVER_ERROR, false, attempts);
+    if (decision.retries()) {
+      attempt.drop();
+      markTried(attempt.replica());
+      endTry(TryEnd.FAILED);
+      tryNext();
+    }
+    // Otherwise the 5xx goes to the client as it came: the last answer there was.
   }
 
-  @Override
-  public void onBody(ByteBuf piece) {
-    lastActivity = System.nanoTime();
-    startBody();
+  /** The answer's first byte of body, or its end: its head goes to the client now. */
+  void onAnswerStart(ReplicaResponse head) {
+    attempt.replica().onFirstByte(attempt.stamp());
+    client.writeHead(head);
+  }
+
+  /** A piece of the answer's body; owns it. */
+  void onAnswerPiece(ByteBuf piece) {
     if (usage != null) {
       usage.accept(piece);
     }
-    if (over) {
-      piece.release();
-      return;
-    }
     client.writeBody(piece);
     if (!client.isWritable()) {
-      connection.setReading(false);
+      attempt.pauseReading();
     }
   }
 
-  @Override
-  public void onEnd() {
-    startBody();
-    connection = null;
-    boolean ok = head.status() < 500;
-    endTry(ok);
+  /** What the replica sent has been relayed: a good moment to flush. */
+  void onReadComplete() {
+    client.flush();
+  }
+
+  /** The answer is whole; its connection is no longer the try's. */
+  void onAnswerEnd(ReplicaResponse head) {
+    endTry(head.status() < 500 ? TryEnd.ANSWERED : TryEnd.FAILED);
     settleFromUsage();
-    if (ok) {
-      pool.outcomes().onSuccess(upstream);
-    } else {
-      pool.outcomes().onFailure(upstream);
-    }
-    if (over) {
-      return;
-    }
-    over = true;
-    release();
+    end();
     client.endBody();
   }
 
-  /** The answer's first byte of body, or its end: the head goes to the client now. */
-  private void startBody() {
-    if (!bodyStarted) {
-      bodyStarted = true;
-      replica.onFirstByte(stamp);
-      if (!over) {
-        client.writeHead(head);
+  /** The try failed: {@code cause} is a {@link TimeoutException} if it took too long. */
+  void onTryFailed(Throwable cause, boolean answerStarted) {
+    endTry(TryEnd.FAILED);
+    if (answerStarted) {
+      settleFromUsage();
+    }
+    TryFailure how = cause instanceof TimeoutException ? TryFailure.TIMEOUT : TryFailure.CONNECTION;
+    RetryDecision decision = context.retries().afterFailure(how, answerStarted, attempts);
+    switch (decision) {
+      case RETRY -> {
+        markTried(attempt.replica());
+        tryNext();
+      }
+      case ANSWER_STARTED -> {
+        end();
+        if (attempt.head().eventStream() && client.chunked()) {
+          client.endWithSseError(OpenAiError.UPSTREAM_FAILED, "The replica failed mid-stream: " + cause.getMessage());
+        } else {
+          // A plain body cannot carry an error now; close so the client sees the cut.
+          client.abort();
+        }
+      }
+      case TIMED_OUT -> {
+        reservation.settle(0);
+        fail(
+            OpenAiError.TIMEOUT,
+            "The model did not start answering within " + context.firstByteMillis() + " ms.");
+      }
+      case ATTEMPTS_SPENT, BUDGET_SPENT -> {
+        reservation.settle(0);
+        fail(OpenAiError.UPSTREAM_FAILED, "Could not get an answer from a replica: " + cause.getMessage());
       }
     }
   }
 
-  @Override
-  public void onReadComplete() {
-    if (!over) {
-      client.flush();
-    }
-  }
-
-  @Override
-  public void onFailure(Throwable cause) {
-    connection = null;
-    if (!bodyStarted) {
-      // Nothing reached the client: this is still a failure before the answer.
-      failedBeforeAnswer(cause);
-      return;
-    }
-    endTry(false);
-    settleFromUsage();
-    pool.outcomes().onFailure(upstream);
-    if (over) {
-      return;
-    }
-    over = true;
-    release();
-    if (sse && client.chunked()) {
-      Throwable why = timedOut != null ? timedOut : cause;
-      client.endWith(
-          Unpooled.wrappedBuffer(
-              OpenAiError.UPSTREAM_FAILED.sseEvent("The replica failed mid-stream: " + why.getMessage())
-                  .getBytes(StandardCharsets.UTF_8)));
-    } else {
-      // A plain body cannot carry an error now; close so the client sees the cut.
-      client.abort();
-    }
-  }
-
-  private void failedBeforeAnswer(Throwable cause) {
-    Replica failed = replica;
-    endTry(false);
-    if (over) {
-      return;
-    }
-    pool.outcomes().onFailure(upstream);
-    if (timedOut != null || cause instanceof TimeoutException) {
-      // A replica that took too long is not retried: the retry would likely wait as long again.
-      reservation.settle(0);
-      fail(OpenAiError.TIMEOUT, "The model did not start answering within " + proxy.firstByteMs + " ms.");
-      return;
-    }
-    markTried(failed);
-    if (attempts < proxy.config.retries().maxAttempts() && proxy.retryBudget.tryRetry()) {
-      attempt();
-    } else {
-      reservation.settle(0);
-      fail(OpenAiError.UPSTREAM_FAILED, "Could not get an answer from a replica: " + cause.getMessage());
-    }
-  }
-
-  /** The current try is over: account for it and give its slot to a waiting request. */
-  private void endTry(boolean ok) {
-    sentAt = -1;
-    lastActivity = -1;
-    if (replica == null) {
-      return;
-    }
-    replica.onComplete(stamp, ok);
-    replica = null;
+  /**
+   * The try just ended: its replica and the pool's health monitor hear how it went, and its slot
+   * goes to a waiting request.
+   */
+  private void endTry(TryEnd how) {
+    attempt.replica().onComplete(attempt.stamp(), how != TryEnd.FAILED);
     PoolAdmission admission = pool.admission();
     if (admission != null) {
       admission.drain();
+    }
+    if (how == TryEnd.ANSWERED) {
+      pool.outcomes().onSuccess(attempt.upstream());
+    } else if (how == TryEnd.FAILED) {
+      pool.outcomes().onFailure(attempt.upstream());
     }
   }
 
@@ -353,73 +318,39 @@ final class Exchange
 
   /** Answers with an error and ends the exchange. */
   private void fail(OpenAiError error, String message) {
-    over = true;
-    release();
+    end();
     client.sendError(error, message, null);
   }
 
-  private void release() {
-    if (!released) {
-      released = true;
-      body.release();
-    }
+  /** Nothing more is done: the try is finished and the body released. */
+  private void end() {
+    state = State.OVER;
+    attempt.finish();
+    body.release();
   }
 
-  // --- Client and timeouts ---
+  // --- The client ---
 
   /** The client can take more: read the replica again. */
   void onClientWritable() {
-    if (connection != null) {
-      connection.setReading(true);
-    }
+    attempt.resumeReading();
   }
 
   /** The client's connection closed. */
   void onClientGone() {
-    if (over) {
+    if (state == State.OVER) {
       return;
     }
-    over = true;
-    release();
+    boolean queued = state == State.QUEUED;
+    boolean underWay = attempt.underWay();
+    end();
     // The replica may have produced tokens already: keep what was reserved.
     reservation.settle(reservation.reservedTokens());
-    if (waiting) {
+    if (queued) {
       pool.admission().remove(this);
-      waiting = false;
     }
-    if (connection != null) {
-      connection.abandon();
-      connection = null;
-    }
-    // Cancelled, not failed: the replica is not to blame.
-    endTry(true);
-  }
-
-  @Override
-  public boolean done() {
-    return over;
-  }
-
-  @Override
-  public long sentAt() {
-    return sentAt;
-  }
-
-  @Override
-  public long lastActivity() {
-    return lastActivity;
-  }
-
-  @Override
-  public void timeOut(TimeoutException cause) {
-    timedOut = cause;
-    sentAt = -1;
-    lastActivity = -1;
-    if (connection != null) {
-      connection.fail(cause);
-    } else if (connecting) {
-      // No connection yet; a late one goes back to the pool.
-      failedBeforeAnswer(cause);
+    if (underWay) {
+      endTry(TryEnd.CANCELLED);
     }
   }
 

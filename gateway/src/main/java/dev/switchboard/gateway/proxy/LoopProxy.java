@@ -1,25 +1,27 @@
 package dev.switchboard.gateway.proxy;
 
-import dev.switchboard.core.ratelimit.RateLimitResult;
+import dev.switchboard.core.Clock;
 import dev.switchboard.core.ratelimit.RateDecision;
+import dev.switchboard.core.ratelimit.RateLimitResult;
 import dev.switchboard.core.ratelimit.Reservation;
 import dev.switchboard.core.request.RequestInfo;
 import dev.switchboard.core.retry.RetryBudget;
-import dev.switchboard.gateway.admission.PoolAdmission;
+import dev.switchboard.core.retry.RetryRule;
 import dev.switchboard.gateway.auth.ApiKey;
 import dev.switchboard.gateway.auth.Authenticator;
 import dev.switchboard.gateway.config.GatewayConfig;
+import dev.switchboard.gateway.http.ClientRequest;
+import dev.switchboard.gateway.openai.OpenAiError;
+import dev.switchboard.gateway.openai.RequestFields;
 import dev.switchboard.gateway.ratelimit.GatewayRateLimiter;
 import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.Router;
-import dev.switchboard.gateway.upstream.UpstreamReplica;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.resolver.AddressResolverGroup;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,10 +29,11 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The data plane of one event loop: everything a request meets before and around its exchange with
- * a replica (path, key, body, routing fields, rate limit, admission queue) and the loop's own
- * state: its connections to replicas, its timeout sweep, its cache of checked keys. Nothing here is
- * shared with another loop, so none of it needs a lock.
+ * The data plane of one event loop: what a request meets before its exchange with the replicas
+ * (path, key, body, routing fields, rate limit) up to handing it, with its pool, to an
+ * {@link Exchange}; and the loop's own state: its connections to clients and to replicas, its
+ * timeout sweep, its cache of checked keys. Nothing here is shared with another loop, so none of it
+ * needs a lock.
  */
 final class LoopProxy {
   /** Output tokens assumed for the rate limiter's reservation when a request gives no max_tokens. */
@@ -44,17 +47,17 @@ final class LoopProxy {
   private static final long MAX_IDLE_NANOS = 120_000_000_000L;
 
   final EventLoop loop;
-  final Router router;
-  final GatewayConfig config;
-  final RetryBudget retryBudget;
-  final TimeoutSweeper timeouts;
-  final long firstByteMs;
+  private final Router router;
+  private final GatewayConfig config;
+  private final RetryBudget retryBudget;
+  private final Clock clock;
+  private final TimeoutSweeper timeouts;
+  private final ConnectionsToReplicas replicas;
+  /** What this loop's exchanges share. */
+  private final ExchangeContext context;
   private final Authenticator auth;
   private final GatewayRateLimiter rateLimiter;
   private final String modelsJson;
-  private final int connectionsPerReplica;
-  private final AddressResolverGroup<? extends SocketAddress> resolver;
-  private final HashMap<UpstreamReplica, UpstreamPool> upstreams = new HashMap<>();
   private final Set<ClientConnection> connections = new HashSet<>();
   /** Client connections open on every loop, for the drain to wait on. */
   private final AtomicInteger openClients;
@@ -73,7 +76,7 @@ final class LoopProxy {
   LoopProxy(
       EventLoop loop, Router router, Authenticator auth, RetryBudget retryBudget, GatewayRateLimiter rateLimiter,
       GatewayConfig config, String modelsJson, int connectionsPerReplica,
-      AddressResolverGroup<? extends SocketAddress> resolver, AtomicInteger openClients) {
+      AddressResolverGroup<? extends SocketAddress> resolver, AtomicInteger openClients, Clock clock) {
     this.openClients = openClients;
     this.loop = loop;
     this.router = router;
@@ -82,10 +85,20 @@ final class LoopProxy {
     this.rateLimiter = rateLimiter;
     this.config = config;
     this.modelsJson = modelsJson;
-    this.connectionsPerReplica = connectionsPerReplica;
-    this.resolver = resolver;
-    this.firstByteMs = config.timeouts().firstByte().toMillis();
+    this.clock = clock;
+    long firstByteMs = config.timeouts().firstByte().toMillis();
     this.timeouts = new TimeoutSweeper(firstByteMs, config.timeouts().idleStream().toMillis());
+    int connectMs = (int) Math.min(Integer.MAX_VALUE, config.timeouts().connect().toMillis());
+    this.replicas = ConnectionsToReplicas.onLoop(loop, connectMs, connectionsPerReplica, resolver, clock);
+    this.context =
+        new ExchangeContext(
+            loop, clock, new RetryRule(config.retries().maxAttempts(), retryBudget), timeouts, replicas, firstByteMs,
+            config.admission());
+  }
+
+  /** How often {@link #sweep()} is to run. */
+  long sweepIntervalMillis() {
+    return timeouts.intervalMillis();
   }
 
   /** A new client connection's handler on this loop. */
@@ -96,28 +109,13 @@ final class LoopProxy {
   /** The periodic work of this loop: timeouts, and idle connections to replicas. */
   void sweep() {
     try {
-      long now = System.nanoTime();
+      long now = clock.nanoTime();
       timeouts.sweep(now);
-      for (UpstreamPool p : upstreams.values()) {
-        p.closeIdle(now, MAX_IDLE_NANOS);
-      }
+      replicas.closeIdle(now, MAX_IDLE_NANOS);
     } catch (RuntimeException e) {
       // A periodic task that throws is never run again: log, and keep sweeping.
       LOG.log(System.Logger.Level.ERROR, "timeout sweep failed", e);
     }
-  }
-
-  UpstreamPool upstream(UpstreamReplica replica) {
-    UpstreamPool p = upstreams.get(replica);
-    if (p == null) {
-      int connectMs = (int) Math.min(Integer.MAX_VALUE, config.timeouts().connect().toMillis());
-      p = new UpstreamPool(loop, replica.host(), replica.port(), connectMs, connectionsPerReplica, resolver);
-      if (draining) {
-        p.close();
-      }
-      upstreams.put(replica, p);
-    }
-    return p;
   }
 
   void opened(ClientConnection c) {
@@ -147,9 +145,7 @@ final class LoopProxy {
     for (ClientConnection c : List.copyOf(connections)) {
       c.drain();
     }
-    for (UpstreamPool p : upstreams.values()) {
-      p.close();
-    }
+    replicas.close();
   }
 
   // --- Requests ---
@@ -284,7 +280,7 @@ final class LoopProxy {
     }
   }
 
-  /** Rate limit passed: into the pool's admission queue, or straight to a replica. */
+  /** Rate limit passed: to the pool, as an exchange, which queues it or tries a replica at once. */
   private void admit(
       ClientConnection c, ClientRequest req, ApiKey key, ByteBuf body, RequestFields fields, ReplicaPool pool,
       Reservation reservation) {
@@ -294,46 +290,8 @@ final class LoopProxy {
       retryBudget.onRequests(DEPOSIT_BATCH);
     }
     RequestInfo info = new RequestInfo(fields.model(), 0, fields.maxTokens(), key.tenant(), key.tier());
-    PoolAdmission admission = pool.admission();
-    if (admission != null && config.admission().forwardPriority() && fields.priority() == 0) {
-      ByteBuf with = withPriority(body, config.admission().priorityOf(key.tier()));
-      body.release();
-      body = with;
-    }
-    Exchange exchange = new Exchange(this, c, req, body, fields, pool, info, reservation);
+    Exchange exchange = new Exchange(context, c, req, body, fields, pool, info, reservation);
     c.attach(exchange);
-    if (admission == null) {
-      exchange.attempt();
-      return;
-    }
-    // Waiting until told otherwise: the queue may shed it before admit returns.
-    exchange.waiting = true;
-    if (admission.admit(exchange, key.tier(), key.tenant(), fields.priority())) {
-      exchange.waiting = false;
-      exchange.attempt();
-    }
-  }
-
-  /** The body with vLLM's {@code priority} field added first (lower runs earlier in vLLM too). */
-  static ByteBuf withPriority(ByteBuf body, int priority) {
-    byte[] bytes = ByteBufUtil.getBytes(body);
-    String head = "{\"priority\":" + priority;
-    int i = 0;
-    while (i < bytes.length && Character.isWhitespace(bytes[i])) {
-      i++;
-    }
-    // Just past the opening brace; a comma unless the object is empty.
-    int j = i + 1;
-    while (j < bytes.length && Character.isWhitespace(bytes[j])) {
-      j++;
-    }
-    boolean empty = j < bytes.length && bytes[j] == '}';
-    ByteBuf out = body.alloc().buffer(bytes.length + head.length() + 1);
-    out.writeCharSequence(head, StandardCharsets.US_ASCII);
-    if (!empty) {
-      out.writeByte(',');
-    }
-    out.writeBytes(bytes, i + 1, bytes.length - i - 1);
-    return out;
+    exchange.start();
   }
 }

@@ -1,5 +1,8 @@
 package dev.switchboard.gateway.proxy;
 
+import dev.switchboard.core.Clock;
+import dev.switchboard.gateway.http.Http1;
+import dev.switchboard.gateway.http.ReplicaResponse;
 import dev.switchboard.gateway.upstream.UpstreamReplica;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -51,7 +54,7 @@ public final class ReplicaFetcher implements AutoCloseable {
   private final EventLoopGroup group;
   private final AddressResolverGroup<? extends SocketAddress> resolver;
   private final boolean owned;
-  private final ConcurrentHashMap<UpstreamReplica, UpstreamPool> pools = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<UpstreamReplica, ReplicaConnections> connections = new ConcurrentHashMap<>();
 
   ReplicaFetcher(EventLoopGroup group, AddressResolverGroup<? extends SocketAddress> resolver) {
     this(group, resolver, false);
@@ -87,9 +90,9 @@ public final class ReplicaFetcher implements AutoCloseable {
    * connection fails or the answer is malformed or longer than {@value #MAX_BODY_BYTES} bytes.
    */
   public CompletableFuture<Reply> get(UpstreamReplica replica, String path, long timeoutMillis) {
-    UpstreamPool pool = pools.computeIfAbsent(replica, r -> newPool(r, timeoutMillis));
-    Fetch fetch = new Fetch(pool, replica, path, timeoutMillis);
-    EventLoop loop = pool.loop();
+    ReplicaConnections to = connections.computeIfAbsent(replica, r -> open(r, timeoutMillis));
+    Fetch fetch = new Fetch(to, replica, path, timeoutMillis);
+    EventLoop loop = to.loop();
     if (loop.inEventLoop()) {
       fetch.start();
     } else {
@@ -98,7 +101,7 @@ public final class ReplicaFetcher implements AutoCloseable {
     return fetch.result;
   }
 
-  private UpstreamPool newPool(UpstreamReplica r, long timeoutMillis) {
+  private ReplicaConnections open(UpstreamReplica r, long timeoutMillis) {
     int connectMs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutMillis));
     // On the caller's loop when it is one of ours (a health check's timer): its GETs then start
     // without waking another thread.
@@ -108,15 +111,16 @@ public final class ReplicaFetcher implements AutoCloseable {
         loop = (EventLoop) e;
       }
     }
-    return new UpstreamPool(
-        loop != null ? loop : group.next(), r.host(), r.port(), connectMs, CONNECTIONS_PER_REPLICA, resolver);
+    return new ReplicaConnections(
+        loop != null ? loop : group.next(), r.host(), r.port(), connectMs, CONNECTIONS_PER_REPLICA, resolver,
+        Clock.system());
   }
 
   /** Closes the idle connections; if the fetcher has loops of its own, stops them too. */
   @Override
   public void close() {
-    for (UpstreamPool pool : pools.values()) {
-      pool.loop().execute(pool::close);
+    for (ReplicaConnections c : connections.values()) {
+      c.loop().execute(c::close);
     }
     if (owned) {
       resolver.close();
@@ -124,35 +128,35 @@ public final class ReplicaFetcher implements AutoCloseable {
     }
   }
 
-  /** One GET, on its pool's event loop. */
-  private static final class Fetch implements UpstreamPool.Callback, UpstreamConnection.Listener {
+  /** One GET, on its connections' event loop. */
+  private static final class Fetch implements ReplicaConnections.Callback, ReplicaConnection.Listener {
     final CompletableFuture<Reply> result = new CompletableFuture<>();
-    private final UpstreamPool pool;
+    private final ReplicaConnections connections;
     private final UpstreamReplica replica;
     private final String path;
     private final long timeoutMillis;
     private ScheduledFuture<?> deadline;
-    private UpstreamConnection connection;
+    private ReplicaConnection connection;
     private boolean retried;
     private int status = -1;
     private ByteBuf body;
 
-    Fetch(UpstreamPool pool, UpstreamReplica replica, String path, long timeoutMillis) {
-      this.pool = pool;
+    Fetch(ReplicaConnections connections, UpstreamReplica replica, String path, long timeoutMillis) {
+      this.connections = connections;
       this.replica = replica;
       this.path = path;
       this.timeoutMillis = timeoutMillis;
     }
 
     void start() {
-      deadline = pool.loop().schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
-      pool.acquire(this);
+      deadline = connections.loop().schedule(this::expire, timeoutMillis, TimeUnit.MILLISECONDS);
+      connections.acquire(this);
     }
 
     @Override
-    public void acquired(UpstreamConnection c) {
+    public void acquired(ReplicaConnection c) {
       if (result.isDone()) {
-        pool.release(c); // the deadline passed while it connected; nothing was sent on it
+        connections.release(c); // the deadline passed while it connected; nothing was sent on it
         return;
       }
       connection = c;
@@ -169,7 +173,7 @@ public final class ReplicaFetcher implements AutoCloseable {
     }
 
     @Override
-    public void onHead(UpstreamConnection c, ReplicaResponse head) {
+    public void onHead(ReplicaConnection c, ReplicaResponse head) {
       status = head.status();
       body = Unpooled.buffer((int) Math.min(Math.max(head.contentLength(), 256), MAX_BODY_BYTES));
     }
@@ -216,7 +220,7 @@ public final class ReplicaFetcher implements AutoCloseable {
         // The replica may have closed the idle connection just as the request went out: a GET
         // may go again, once, on a new connection.
         retried = true;
-        pool.acquire(this);
+        connections.acquire(this);
         return;
       }
       fail(cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause));

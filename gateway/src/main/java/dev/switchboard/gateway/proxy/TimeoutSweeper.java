@@ -11,7 +11,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Used only from its event loop, so it needs no locks.
  */
 final class TimeoutSweeper {
-  /** What the sweeper needs of a request in flight. */
+  /** What the sweeper needs of a request in flight: its try at a replica. */
   interface Watched {
     /** Finished: the sweeper forgets it. */
     boolean done();

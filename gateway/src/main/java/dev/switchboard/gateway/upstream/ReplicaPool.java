@@ -38,7 +38,7 @@ public final class ReplicaPool {
   private final Clock clock;
   /** Null when requests are never held at the gateway. */
   private final PoolAdmission admission;
-  private volatile Outcomes outcomes = Outcomes.NONE;
+  private volatile Outcomes outcomes;
 
   /**
    * @param admission the admission settings, or null for none
@@ -59,6 +59,7 @@ public final class ReplicaPool {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.group = new ReplicaGroup<>(name, clock, decisions);
     this.health = new ReplicaHealth(group, outliers, clock);
+    this.outcomes = new ToHealth(health);
     for (GatewayConfig.Upstream u : config.replicas()) {
       add(u.id(), u.weight(), u.host(), u.port(), ReplicaState.READY);
     }
@@ -113,13 +114,14 @@ public final class ReplicaPool {
     return group.endpoint(replica);
   }
 
-  /** Where the proxy reports how each try went (the pool's health monitor, once started). */
+  /** Where the proxy reports how each try went: the pool's {@link ReplicaHealth}, unless replaced. */
   public Outcomes outcomes() {
     return outcomes;
   }
 
+  /** Sends the proxy's outcomes elsewhere than the pool's health (a test watching them). */
   public void setOutcomes(Outcomes outcomes) {
-    this.outcomes = outcomes;
+    this.outcomes = Objects.requireNonNull(outcomes, "outcomes");
   }
 
   /** The pool's admission control, or null when requests are never held at the gateway. */
@@ -135,5 +137,18 @@ public final class ReplicaPool {
   /** Changes a replica's state and republishes the routable set. */
   public void setState(UpstreamReplica u, ReplicaState state, String reason) {
     group.setState(u.replica(), state, reason);
+  }
+
+  /** Each try's outcome to the core's outlier detection. */
+  private record ToHealth(ReplicaHealth health) implements Outcomes {
+    @Override
+    public void onSuccess(UpstreamReplica replica) {
+      health.onSuccess(replica.replica());
+    }
+
+    @Override
+    public void onFailure(UpstreamReplica replica) {
+      health.onFailure(replica.replica());
+    }
   }
 }

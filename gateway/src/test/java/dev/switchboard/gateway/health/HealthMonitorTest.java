@@ -98,11 +98,11 @@ class HealthMonitorTest {
     waitUntilProbed(2);
 
     for (int i = 0; i < FAILURES - 1; i++) {
-      monitor.onFailure(r0);
+      pool.outcomes().onFailure(r0);
     }
     assertThat(r0.replica().state()).isEqualTo(ReplicaState.READY);
 
-    monitor.onFailure(r0);
+    pool.outcomes().onFailure(r0);
     assertThat(r0.replica().state()).isEqualTo(ReplicaState.EJECTED);
     assertThat(pool.routable().asList()).containsExactly(pool.replicas().get(1).replica());
 
@@ -118,10 +118,10 @@ class HealthMonitorTest {
     monitor = start(pool, config);
 
     for (int i = 0; i < FAILURES - 1; i++) {
-      monitor.onFailure(r0);
+      pool.outcomes().onFailure(r0);
     }
-    monitor.onSuccess(r0);
-    monitor.onFailure(r0);
+    pool.outcomes().onSuccess(r0);
+    pool.outcomes().onFailure(r0);
 
     assertThat(r0.replica().state()).isEqualTo(ReplicaState.READY);
   }
@@ -132,7 +132,7 @@ class HealthMonitorTest {
     ReplicaPool pool = pool(2, config);
     UpstreamReplica r0 = pool.replicas().get(0);
     monitor = start(pool, config);
-    eject(r0);
+    eject(pool, r0);
 
     int probesBefore = fake.healthRequests.get();
     poll().until(() -> fake.healthRequests.get() >= probesBefore + 10);
@@ -146,7 +146,7 @@ class HealthMonitorTest {
     ReplicaPool pool = pool(2, config);
     UpstreamReplica r0 = pool.replicas().get(0);
     monitor = start(pool, config);
-    eject(r0);
+    eject(pool, r0);
     fake.health = FakeReplica.Health.UNHEALTHY;
 
     poll().until(() -> r0.replica().state() == ReplicaState.DOWN);
@@ -163,7 +163,7 @@ class HealthMonitorTest {
     monitor = start(pool, config); // caps ejections at 50%
 
     for (int i = 0; i < FAILURES * 3; i++) {
-      monitor.onFailure(r0);
+      pool.outcomes().onFailure(r0);
     }
 
     assertThat(r0.replica().state()).isEqualTo(ReplicaState.READY);
@@ -247,19 +247,20 @@ class HealthMonitorTest {
   @Test
   void outcomesOfAReplicaFromAnotherPoolChangeNothing() {
     HealthConfig config = health(Duration.ofSeconds(5), 0);
-    monitor = start(pool(1, config), config);
+    ReplicaPool pool = pool(1, config);
+    monitor = start(pool, config);
     UpstreamReplica stranger = pool(1, config).replicas().get(0);
 
     for (int i = 0; i < FAILURES; i++) {
-      monitor.onFailure(stranger);
+      pool.health().onFailure(stranger.replica());
     }
 
     assertThat(stranger.replica().state()).isEqualTo(ReplicaState.READY);
   }
 
-  private void eject(UpstreamReplica replica) {
+  private static void eject(ReplicaPool pool, UpstreamReplica replica) {
     for (int i = 0; i < FAILURES; i++) {
-      monitor.onFailure(replica);
+      pool.outcomes().onFailure(replica);
     }
     assertThat(replica.replica().state()).isEqualTo(ReplicaState.EJECTED);
   }

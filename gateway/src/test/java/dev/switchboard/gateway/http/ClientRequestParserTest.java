@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,10 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.gateway.http;
 
-import static dev.switchboard.gateway.proxy.Http1Syntax.ascii;
-import static dev.switchboard.gateway.proxy.Http1Syntax.hasToken;
-import static dev.switchboard.gateway.proxy.Http1Syntax.lineEnd;
-import static dev.switchboard.gateway.proxy.Http1Syntax.shown;
-import static dev.switchboard.gateway.proxy.Http1Syntax.text;
+import static dev.switchboard.gateway.http.Http1Syntax.ascii;
+import static dev.switchboard.gateway.http.Http1Syntax.hasToken;
+import static dev.switchboard.gateway.http.Http1Syntax.lineEnd;
+import static dev.switchboard.gateway.http.Http1Syntax.shown;
+import static dev.switchboard.gateway.http.Http1Syntax.text;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
@@ -22,7 +22,7 @@ import java.util.Arrays;
  * control characters such as a bare carriage return, more than one host or key, a missing host in
  * HTTP/1.1, and versions other than 1.0 and 1.1 (505). Used from one event loop.
  */
-final class ClientRequestParser {
+public final class ClientRequestParser {
   /** Longest head accepted, request line and headers together (431 beyond). */
   static final int MAX_HEAD_BYTES = 16 * 1024;
 
@@ -52,7 +52,7 @@ final class ClientRequestParser {
    * Reads a request's head from {@code in}: the request once its head is whole, else null (what
    * came is kept). Its body is read next, with {@link #body}.
    */
-  ClientRequest head(ByteBuf in) throws MalformedHttp {
+  public ClientRequest head(ByteBuf in) throws MalformedHttp {
     if (!inHead) {
       // RFC 9112 §2.2: empty lines before a request line are ignored.
       byte b;
@@ -82,7 +82,7 @@ final class ClientRequestParser {
    * Reads the body of the request read last, handing its bytes to {@code data}; true once it has
    * ended (at once for a request without one). Bytes past its end are left in {@code in}.
    */
-  boolean body(ByteBuf in, ChunkedBody.Data data) throws MalformedHttp {
+  public boolean body(ByteBuf in, ChunkedBody.Data data) throws MalformedHttp {
     if (chunked) {
       return chunks.feed(in, data);
     }

@@ -1,12 +1,12 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.gateway.http;
 
-import static dev.switchboard.gateway.proxy.Http1Syntax.ascii;
-import static dev.switchboard.gateway.proxy.Http1Syntax.hasControl;
-import static dev.switchboard.gateway.proxy.Http1Syntax.hasToken;
-import static dev.switchboard.gateway.proxy.Http1Syntax.lastCodingIsChunked;
-import static dev.switchboard.gateway.proxy.Http1Syntax.lineEnd;
-import static dev.switchboard.gateway.proxy.Http1Syntax.shown;
-import static dev.switchboard.gateway.proxy.Http1Syntax.startsWithIgnoreCase;
+import static dev.switchboard.gateway.http.Http1Syntax.ascii;
+import static dev.switchboard.gateway.http.Http1Syntax.hasControl;
+import static dev.switchboard.gateway.http.Http1Syntax.hasToken;
+import static dev.switchboard.gateway.http.Http1Syntax.lastCodingIsChunked;
+import static dev.switchboard.gateway.http.Http1Syntax.lineEnd;
+import static dev.switchboard.gateway.http.Http1Syntax.shown;
+import static dev.switchboard.gateway.http.Http1Syntax.startsWithIgnoreCase;
 
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
@@ -21,12 +21,12 @@ import java.util.Arrays;
  * <p>Strict where a lenient reading could let one answer bleed into the next: a malformed status
  * line, header, length or chunk size fails the answer. Used from one event loop.
  */
-final class ReplicaResponseParser {
+public final class ReplicaResponseParser {
   /** Longest head accepted, status line and headers together. */
   static final int MAX_HEAD_BYTES = 64 * 1024;
 
   /** Receives what the parser reads. */
-  interface Handler {
+  public interface Handler {
     void head(ReplicaResponse head);
 
     /** A piece of the body, never empty; the handler owns it and must release or pass it on. */
@@ -56,19 +56,19 @@ final class ReplicaResponseParser {
   /** Body bytes left in a length-delimited body. */
   private long remaining;
 
-  ReplicaResponseParser(Handler handler) {
+  public ReplicaResponseParser(Handler handler) {
     this.handler = handler;
     this.passOn = (in, n) -> handler.body(in.readRetainedSlice(n));
   }
 
   /** Expects a new answer: called as each request goes out. */
-  void expectAnswer() {
+  public void expectAnswer() {
     state = State.HEAD;
     section.start(false);
   }
 
   /** Between answers: the previous one ended and no request is waiting for the next. */
-  boolean idle() {
+  public boolean idle() {
     return state == State.DONE;
   }
 
@@ -76,7 +76,7 @@ final class ReplicaResponseParser {
    * The connection closed: true if that ends the body (one that runs to the close), in which case
    * the handler has heard {@link Handler#end()}.
    */
-  boolean closed() {
+  public boolean closed() {
     if (state == State.UNTIL_CLOSE) {
       state = State.DONE;
       handler.end();
@@ -90,7 +90,7 @@ final class ReplicaResponseParser {
    * {@code in}. Does not release {@code in}. A malformed answer fails with a message naming the
    * problem.
    */
-  void feed(ByteBuf in) throws MalformedHttp {
+  public void feed(ByteBuf in) throws MalformedHttp {
     while (in.isReadable() && state != State.DONE) {
       switch (state) {
         case HEAD -> {

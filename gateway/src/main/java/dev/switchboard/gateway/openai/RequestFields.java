@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.gateway.openai;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.gateway.http;
 
 import java.io.IOException;
 
@@ -6,7 +6,7 @@ import java.io.IOException;
  * Bytes on a connection that do not make an HTTP/1.1 message, with the status a server answers
  * them with (400 unless the problem has a status of its own, such as 431 for an oversized head).
  */
-final class MalformedHttp extends IOException {
+public final class MalformedHttp extends IOException {
   private final int status;
 
   MalformedHttp(String message) {
@@ -18,7 +18,7 @@ final class MalformedHttp extends IOException {
     this.status = status;
   }
 
-  int status() {
+  public int status() {
     return status;
   }
 }

@@ -1,6 +1,6 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.gateway.http;
 
-import static dev.switchboard.gateway.proxy.Http1Syntax.shown;
+import static dev.switchboard.gateway.http.Http1Syntax.shown;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.ratelimit;
+package dev.switchboard.gateway.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,6 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.gateway.http;
 
-import static dev.switchboard.gateway.proxy.Http1Syntax.ascii;
+import static dev.switchboard.gateway.http.Http1Syntax.ascii;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -17,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * <p>Everything goes out in runs of bytes, never a byte or a character at a time: on a pooled
  * native buffer each single-byte write checks the buffer's reference count and address again.
  */
-final class Http1 {
+public final class Http1 {
   private static final byte[] CRLF = {'\r', '\n'};
   private static final byte[] COLON_SPACE = {':', ' '};
   private static final byte[] SPACE_HTTP_1_1_CRLF = ascii(" HTTP/1.1\r\n");
@@ -38,12 +38,12 @@ final class Http1 {
   private Http1() {}
 
   /** {@code HTTP/1.1 200 OK}, with the standard reason phrase. */
-  static void statusLine(ByteBuf out, int status) {
+  public static void statusLine(ByteBuf out, int status) {
     out.writeBytes(status < STATUS_LINES.length ? STATUS_LINES[status] : statusLineOf(status));
   }
 
   /** The status line of a relayed answer, with the replica's reason phrase if it gave one. */
-  static void statusLine(ByteBuf out, ReplicaResponse head) {
+  public static void statusLine(ByteBuf out, ReplicaResponse head) {
     int status = head.status();
     if (!head.hasReason()) {
       statusLine(out, status);
@@ -59,21 +59,21 @@ final class Http1 {
   }
 
   /** {@code POST /v1/chat/completions HTTP/1.1}. */
-  static void requestLine(ByteBuf out, CharSequence method, CharSequence uri) {
+  public static void requestLine(ByteBuf out, CharSequence method, CharSequence uri) {
     text(out, method);
     out.writeByte(' ');
     text(out, uri);
     out.writeBytes(SPACE_HTTP_1_1_CRLF);
   }
 
-  static void header(ByteBuf out, CharSequence name, CharSequence value) {
+  public static void header(ByteBuf out, CharSequence name, CharSequence value) {
     text(out, name);
     out.writeBytes(COLON_SPACE);
     text(out, value);
     out.writeBytes(CRLF);
   }
 
-  static void header(ByteBuf out, CharSequence name, long value) {
+  public static void header(ByteBuf out, CharSequence name, long value) {
     text(out, name);
     out.writeBytes(COLON_SPACE);
     decimal(out, value);
@@ -93,12 +93,12 @@ final class Http1 {
   }
 
   /** The empty line that ends a head. */
-  static void endOfHead(ByteBuf out) {
+  public static void endOfHead(ByteBuf out) {
     out.writeBytes(CRLF);
   }
 
   /** The line that opens a chunk of {@code size} bytes. */
-  static void chunkStart(ByteBuf out, int size) {
+  public static void chunkStart(ByteBuf out, int size) {
     int digits = 1;
     for (int rest = size >>> 4; rest != 0; rest >>>= 4) {
       digits++;
@@ -115,12 +115,12 @@ final class Http1 {
   }
 
   /** The line break that closes a chunk's data. */
-  static void chunkEnd(ByteBuf out) {
+  public static void chunkEnd(ByteBuf out) {
     out.writeBytes(CRLF);
   }
 
   /** The zero-size chunk and empty trailer section that end a chunked body. */
-  static void lastChunk(ByteBuf out) {
+  public static void lastChunk(ByteBuf out) {
     out.writeBytes(LAST_CHUNK);
   }
 

@@ -1,5 +1,8 @@
 package dev.switchboard.gateway.proxy;
 
+import dev.switchboard.gateway.http.MalformedHttp;
+import dev.switchboard.gateway.http.ReplicaResponse;
+import dev.switchboard.gateway.http.ReplicaResponseParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,16 +13,16 @@ import java.io.IOException;
  * One keep-alive connection to a replica, carrying one exchange at a time. It writes the request's
  * bytes as given, reads the answer with a {@link ReplicaResponseParser} and hands it to its current
  * {@link Listener} as it arrives; once the answer is complete it goes back to its
- * {@link UpstreamPool} (or closes, if the replica asked to). An exchange that gives up on an answer
- * closes the connection rather than read the rest of it.
+ * {@link ReplicaConnections} (or closes, if the replica asked to). An exchange that gives up on an
+ * answer closes the connection rather than read the rest of it.
  *
  * <p>Used only from its event loop.
  */
-final class UpstreamConnection extends ChannelInboundHandlerAdapter implements ReplicaResponseParser.Handler {
+final class ReplicaConnection extends ChannelInboundHandlerAdapter implements ReplicaResponseParser.Handler {
   /** Receives one answer. Every call comes on the connection's event loop. */
   interface Listener {
     /** The status line and headers. */
-    void onHead(UpstreamConnection connection, ReplicaResponse head);
+    void onHead(ReplicaConnection connection, ReplicaResponse head);
 
     /** A piece of the body, never empty; the listener owns it and must release or pass it on. */
     void onBody(ByteBuf piece);
@@ -34,7 +37,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements R
     void onFailure(Throwable cause);
   }
 
-  private final UpstreamPool pool;
+  private final ReplicaConnections connections;
   private final ReplicaResponseParser parser = new ReplicaResponseParser(this);
   private Channel channel;
   private Listener listener;
@@ -42,19 +45,20 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements R
   private Throwable failure;
   /** Requests sent on it so far. */
   private int sent;
-  /** When it went back to the pool, for closing connections idle too long. */
+  /** When it went back to its idle ones, for closing connections idle too long. */
   long idleSince;
 
-  UpstreamConnection(UpstreamPool pool) {
-    this.pool = pool;
+  ReplicaConnection(ReplicaConnections connections) {
+    this.connections = connections;
   }
 
   Channel channel() {
     return channel;
   }
 
-  UpstreamPool pool() {
-    return pool;
+  /** The keep-alive connections it belongs to. */
+  ReplicaConnections connections() {
+    return connections;
   }
 
   /**
@@ -95,12 +99,6 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements R
    */
   void abandon() {
     listener = null;
-    channel.close();
-  }
-
-  /** Ends the exchange with {@code cause} (a timeout): the listener hears it as a failure. */
-  void fail(Throwable cause) {
-    failure = cause;
     channel.close();
   }
 
@@ -162,7 +160,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements R
       // The answer may have paused reading (a client that could take no more, or had gone): the
       // next exchange on this connection must hear its answer.
       setReading(true);
-      pool.release(this);
+      connections.release(this);
     } else {
       channel.close();
     }
@@ -187,7 +185,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter implements R
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    pool.closed(this);
+    connections.closed(this);
     if (failure == null && listener != null && parser.closed()) {
       // A body that runs to the close has ended, and the listener heard so.
       return;

@@ -1,6 +1,8 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.bench;
 
-import dev.switchboard.bench.UsageSnifferBenchmark;
+import dev.switchboard.gateway.http.Http1;
+import dev.switchboard.gateway.http.ReplicaResponse;
+import dev.switchboard.gateway.http.ReplicaResponseParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -36,13 +38,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * and body. The answer is the proxy benchmark's: nginx's head and a 308-byte chat completion.
  *
  * <p>{@code proxyOwnHttp1}: the data plane's {@link ReplicaResponseParser} and {@link Http1}, as
- * {@link UpstreamConnection} and {@link ClientConnection} use them (the body copied in behind the
- * head). {@code baselineNettyCodec}: what the data plane did before, Netty's
- * {@link HttpResponseDecoder}, the hop-by-hop headers removed from its header map, a new response
- * object, and Netty's {@link HttpResponseEncoder}. Both run in an embedded channel, each handler a
+ * its connections to replicas and to clients use them (the body copied in behind the head).
+ * {@code baselineNettyCodec}: what the data plane did before, Netty's {@link HttpResponseDecoder},
+ * the hop-by-hop headers removed from its header map, a new response object, and Netty's
+ * {@link HttpResponseEncoder}. Both run in an embedded channel, each handler a
  * pipeline step as in the gateway. {@code baselineReadOnly} is the floor both pay: the socket
- * read's buffer filled, passed through one pipeline step and released. (In this package to reach
- * the data plane's package-private classes.)
+ * read's buffer filled, passed through one pipeline step and released.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

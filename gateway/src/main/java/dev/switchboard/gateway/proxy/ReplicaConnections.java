@@ -1,5 +1,6 @@
 package dev.switchboard.gateway.proxy;
 
+import dev.switchboard.core.Clock;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -15,34 +16,36 @@ import java.util.Iterator;
 
 /**
  * One event loop's keep-alive connections to one replica. Connections stay on the loop that opened
- * them, so a request and its upstream connection never cross threads and the pool needs no locks.
+ * them, so a request and its upstream connection never cross threads and none of this needs a lock.
  * At most {@code max} connections are open; beyond that, requests wait for one to come back.
  *
  * <p>Used only from its event loop.
  */
-final class UpstreamPool {
-  /** Gets a connection, or the reason none could be opened. Called on the pool's event loop. */
+final class ReplicaConnections {
+  /** Gets a connection, or the reason none could be opened. Called on their event loop. */
   interface Callback {
-    void acquired(UpstreamConnection connection);
+    void acquired(ReplicaConnection connection);
 
     void failed(Throwable cause);
   }
 
   private final EventLoop loop;
+  private final Clock clock;
   private final Bootstrap bootstrap;
   private final int max;
   /** Most recently used first, so the busiest connections stay warm and the rest age out. */
-  private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+  private final ArrayDeque<ReplicaConnection> idle = new ArrayDeque<>();
   private final ArrayDeque<Callback> waiting = new ArrayDeque<>();
   private int open;
   private boolean closed;
 
-  UpstreamPool(
+  ReplicaConnections(
       EventLoop loop, String host, int port, int connectTimeoutMillis, int max,
-      AddressResolverGroup<? extends SocketAddress> resolver) {
+      AddressResolverGroup<? extends SocketAddress> resolver, Clock clock) {
     this.loop = loop;
+    this.clock = clock;
     this.max = max;
-    UpstreamPool pool = this;
+    ReplicaConnections owner = this;
     this.bootstrap =
         new Bootstrap()
             .group(loop)
@@ -55,7 +58,7 @@ final class UpstreamPool {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
-                    ch.pipeline().addLast(new UpstreamConnection(pool));
+                    ch.pipeline().addLast(new ReplicaConnection(owner));
                   }
                 });
   }
@@ -67,7 +70,7 @@ final class UpstreamPool {
 
   /** A connection for one exchange: an idle one, a new one, or the next to come back. */
   void acquire(Callback callback) {
-    UpstreamConnection c;
+    ReplicaConnection c;
     while ((c = idle.pollFirst()) != null) {
       if (c.channel().isActive()) {
         callback.acquired(c);
@@ -90,7 +93,7 @@ final class UpstreamPool {
         (ChannelFutureListener)
             f -> {
               if (f.isSuccess()) {
-                callback.acquired(f.channel().pipeline().get(UpstreamConnection.class));
+                callback.acquired(f.channel().pipeline().get(ReplicaConnection.class));
               } else {
                 // A connection that never opened is never closed either: count it out here.
                 open--;
@@ -101,7 +104,7 @@ final class UpstreamPool {
   }
 
   /** A connection finished its exchange and may carry another. */
-  void release(UpstreamConnection c) {
+  void release(ReplicaConnection c) {
     if (closed) {
       c.channel().close();
       return;
@@ -111,12 +114,12 @@ final class UpstreamPool {
       next.acquired(c);
       return;
     }
-    c.idleSince = System.nanoTime();
+    c.idleSince = clock.nanoTime();
     idle.addFirst(c);
   }
 
   /** A connection closed, busy or idle. */
-  void closed(UpstreamConnection c) {
+  void closed(ReplicaConnection c) {
     open--;
     idle.remove(c);
     serveWaiting();
@@ -128,12 +131,12 @@ final class UpstreamPool {
     }
   }
 
-  /** Closes connections idle since before {@code now - maxIdleNanos}. */
+  /** Closes connections idle since before {@code now - maxIdleNanos}, on the clock it was given. */
   void closeIdle(long now, long maxIdleNanos) {
     // Least recently used at the end.
-    Iterator<UpstreamConnection> oldest = idle.descendingIterator();
+    Iterator<ReplicaConnection> oldest = idle.descendingIterator();
     while (oldest.hasNext()) {
-      UpstreamConnection c = oldest.next();
+      ReplicaConnection c = oldest.next();
       if (now - c.idleSince < maxIdleNanos) {
         return;
       }
@@ -145,7 +148,7 @@ final class UpstreamPool {
   /** Closes the idle connections now and the busy ones when their exchange ends; fails waiters. */
   void close() {
     closed = true;
-    UpstreamConnection c;
+    ReplicaConnection c;
     // Polled, not iterated: closing one removes it from the deque.
     while ((c = idle.poll()) != null) {
       c.channel().close();

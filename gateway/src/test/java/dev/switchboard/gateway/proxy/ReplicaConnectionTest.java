@@ -2,6 +2,8 @@ package dev.switchboard.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.ManualClock;
+import dev.switchboard.gateway.http.ReplicaResponse;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -15,14 +17,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** One connection to a replica, driven through an embedded channel: the bytes in, what the listener hears. */
-class UpstreamConnectionTest {
+class ReplicaConnectionTest {
   private final EmbeddedChannel channel = new EmbeddedChannel();
-  private final UpstreamPool pool =
-      new UpstreamPool(channel.eventLoop(), "127.0.0.1", 9, 1000, 4, DefaultAddressResolverGroup.INSTANCE);
-  private final UpstreamConnection connection = new UpstreamConnection(pool);
+  private final ReplicaConnections connections =
+      new ReplicaConnections(
+          channel.eventLoop(), "127.0.0.1", 9, 1000, 4, DefaultAddressResolverGroup.INSTANCE, new ManualClock());
+  private final ReplicaConnection connection = new ReplicaConnection(connections);
 
   /** Records what a listener hears; {@code onPiece} runs for each piece of body, as an exchange's would. */
-  private static final class Heard implements UpstreamConnection.Listener {
+  private static final class Heard implements ReplicaConnection.Listener {
     final List<Integer> statuses = new ArrayList<>();
     final StringBuilder body = new StringBuilder();
     final List<Throwable> failures = new ArrayList<>();
@@ -30,7 +33,7 @@ class UpstreamConnectionTest {
     Consumer<ByteBuf> onPiece = piece -> {};
 
     @Override
-    public void onHead(UpstreamConnection c, ReplicaResponse head) {
+    public void onHead(ReplicaConnection c, ReplicaResponse head) {
       statuses.add(head.status());
     }
 
@@ -55,7 +58,7 @@ class UpstreamConnectionTest {
     }
   }
 
-  UpstreamConnectionTest() {
+  ReplicaConnectionTest() {
     channel.pipeline().addLast(connection);
   }
 
@@ -74,12 +77,12 @@ class UpstreamConnectionTest {
     channel.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
   }
 
-  private UpstreamConnection takeFromPool() {
-    AtomicReference<UpstreamConnection> got = new AtomicReference<>();
-    pool.acquire(
-        new UpstreamPool.Callback() {
+  private ReplicaConnection takeFromPool() {
+    AtomicReference<ReplicaConnection> got = new AtomicReference<>();
+    connections.acquire(
+        new ReplicaConnections.Callback() {
           @Override
-          public void acquired(UpstreamConnection c) {
+          public void acquired(ReplicaConnection c) {
             got.set(c);
           }
 

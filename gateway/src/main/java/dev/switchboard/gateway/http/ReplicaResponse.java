@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.gateway.http;
 
 import io.netty.buffer.ByteBuf;
 
@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * The head's bytes are kept as received: the headers passed on to the client are copied from them
  * line by line, with no header objects built in between.
  */
-final class ReplicaResponse {
+public final class ReplicaResponse {
   private final int status;
   private final byte[] head;
   private final int reasonStart;
@@ -35,27 +35,27 @@ final class ReplicaResponse {
     this.eventStream = eventStream;
   }
 
-  int status() {
+  public int status() {
     return status;
   }
 
   /** The body's declared length, or -1 when it is chunked or runs to the close. */
-  long contentLength() {
+  public long contentLength() {
     return contentLength;
   }
 
   /** False for answers that never have a body (204, 304). */
-  boolean hasBody() {
+  public boolean hasBody() {
     return hasBody;
   }
 
   /** Whether the replica keeps the connection open after this answer. */
-  boolean keepAlive() {
+  public boolean keepAlive() {
     return keepAlive;
   }
 
   /** A stream of server-sent events ({@code text/event-stream}), relayed piece by piece as it comes. */
-  boolean eventStream() {
+  public boolean eventStream() {
     return eventStream;
   }
 
@@ -73,7 +73,7 @@ final class ReplicaResponse {
    * hop-by-hop ones and those that frame the body ({@code content-length},
    * {@code transfer-encoding}), which the gateway writes itself for its own hop.
    */
-  void writeHeaders(ByteBuf out) {
+  public void writeHeaders(ByteBuf out) {
     Http1.lines(out, head, lines, lineCount);
   }
 }

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.ratelimit;
+package dev.switchboard.gateway.openai;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.FastThreadLocal;

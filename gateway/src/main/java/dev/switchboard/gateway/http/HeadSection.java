@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.gateway.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;

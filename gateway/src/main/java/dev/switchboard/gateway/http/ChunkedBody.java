@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.gateway.http;
 
 import io.netty.buffer.ByteBuf;
 
@@ -8,12 +8,12 @@ import io.netty.buffer.ByteBuf;
  * framed anew for the next hop. Strict about sizes and line ends, so that one message cannot bleed
  * into the next.
  */
-final class ChunkedBody {
+public final class ChunkedBody {
   /** Longest chunk-size line (size and extensions) or trailer section accepted. */
   static final int MAX_LINE_BYTES = 8 * 1024;
 
   /** Takes data bytes as they are read. */
-  interface Data {
+  public interface Data {
     /** Reads exactly {@code n} bytes (n > 0) of data from {@code in}. */
     void take(ByteBuf in, int n);
   }

@@ -1,4 +1,4 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.gateway.http;
 
 import io.netty.buffer.ByteBuf;
 
@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * The head's bytes are kept as received: the headers forwarded to a replica are copied from them
  * line by line, and only the values the gateway reads itself are made into strings.
  */
-final class ClientRequest {
+public final class ClientRequest {
   private final String method;
   private final String uri;
   private final boolean http11;
@@ -37,51 +37,51 @@ final class ClientRequest {
     this.lineCount = lineCount;
   }
 
-  String method() {
+  public String method() {
     return method;
   }
 
-  boolean isPost() {
+  public boolean isPost() {
     return method.equals("POST");
   }
 
-  boolean isGet() {
+  public boolean isGet() {
     return method.equals("GET");
   }
 
   /** A HEAD request, answered with the head alone. */
-  boolean isHead() {
+  public boolean isHead() {
     return method.equals("HEAD");
   }
 
   /** The target in origin form (path and query), whatever form the client sent it in. */
-  String uri() {
+  public String uri() {
     return uri;
   }
 
   /** The target's path, without its query. */
-  String path() {
+  public String path() {
     int query = uri.indexOf('?');
     return query < 0 ? uri : uri.substring(0, query);
   }
 
   /** HTTP/1.1; otherwise HTTP/1.0. */
-  boolean http11() {
+  public boolean http11() {
     return http11;
   }
 
   /** Whether the client keeps the connection after the answer (its version's default, or its connection header). */
-  boolean keepAlive() {
+  public boolean keepAlive() {
     return keepAlive;
   }
 
   /** The client waits for {@code 100 Continue} before it sends the body. */
-  boolean expectContinue() {
+  public boolean expectContinue() {
     return expectContinue;
   }
 
   /** The body's declared length: -1 when it is chunked, 0 when there is none. */
-  long contentLength() {
+  public long contentLength() {
     return contentLength;
   }
 
@@ -90,7 +90,7 @@ final class ClientRequest {
   }
 
   /** The authorization header's value, or null. */
-  String authorization() {
+  public String authorization() {
     return authorization;
   }
 
@@ -99,7 +99,7 @@ final class ClientRequest {
    * hop-by-hop ones (and those its connection header names), and those the gateway sets itself for
    * its own hop: host, content-length, expect, and the caller's key.
    */
-  void writeForwardedHeaders(ByteBuf out) {
+  public void writeForwardedHeaders(ByteBuf out) {
     Http1.lines(out, head, lines, lineCount);
   }
 }

@@ -1,5 +1,8 @@
-package dev.switchboard.gateway.proxy;
+package dev.switchboard.bench;
 
+import dev.switchboard.gateway.http.ClientRequest;
+import dev.switchboard.gateway.http.ClientRequestParser;
+import dev.switchboard.gateway.http.Http1;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -36,13 +39,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * body is gathered in a heap buffer, and the upstream head carries the client's headers less those
  * not forwarded. The request is the proxy benchmark's: h2load's headers and a chat completion.
  *
- * <p>{@code proxyOwnParser}: the data plane's {@link ClientRequestParser}, as
- * {@link ClientConnection} and {@link Exchange} use it. {@code baselineNettyDecoder}: what the data
- * plane did before, Netty's {@link HttpRequestDecoder} (a header map, a message per piece) in front
- * of a handler that gathers the body, then the header map walked to write the upstream head.
+ * <p>{@code proxyOwnParser}: the data plane's {@link ClientRequestParser}, as its client
+ * connections and exchanges use it. {@code baselineNettyDecoder}: what the data plane did before,
+ * Netty's {@link HttpRequestDecoder} (a header map, a message per piece) in front of a handler
+ * that gathers the body, then the header map walked to write the upstream head.
  * {@code baselineReadOnly} is the floor both pay: the socket read's buffer filled, passed through
- * one pipeline step and released. (In this package to reach the data plane's package-private
- * classes.)
+ * one pipeline step and released.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
