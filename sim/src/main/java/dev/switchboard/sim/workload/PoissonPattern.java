@@ -6,21 +6,15 @@ import dev.switchboard.sim.scenario.ScenarioException;
 /**
  * {@code type: poisson}: a fixed {@code rate_per_s}, or a {@code load} (fraction of the pool's
  * capacity) turned into a rate once the capacity is known.
+ *
+ * @param ratePerSecond the fixed rate, or NaN when {@code load} gives it
+ * @param load the fraction of the pool's capacity, or NaN when {@code rate_per_s} is given
+ * @param loadField where {@code load} is, for errors
+ * @param rateField where {@code rate_per_s} would be, for errors
  */
-final class PoissonPattern implements ArrivalPattern {
+record PoissonPattern(double ratePerSecond, double load, String loadField, String rateField)
+    implements ArrivalPattern {
   static final String[] FIELDS = {"rate_per_s", "load"};
-
-  private final double ratePerSecond;
-  private final double load;
-  private final String loadField;
-  private final String rateField;
-
-  private PoissonPattern(double ratePerSecond, double load, String loadField, String rateField) {
-    this.ratePerSecond = ratePerSecond;
-    this.load = load;
-    this.loadField = loadField;
-    this.rateField = rateField;
-  }
 
   static PoissonPattern parse(Node workload) {
     String loadField = workload.get("load").path();

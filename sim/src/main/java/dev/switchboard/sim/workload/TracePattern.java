@@ -11,25 +11,15 @@ import java.nio.file.Path;
 /**
  * {@code type: trace}: a trace file ({@code path}, which may come later from the command line), its
  * {@code format}, {@code speedup} and {@code rate_scale}.
+ *
+ * @param path the trace file, or null until the command line gives one
+ * @param format the file's layout, or null to tell it from the file name
+ * @param root where the {@code workload:} section is, for errors
  */
-final class TracePattern implements ArrivalPattern {
+record TracePattern(Path path, TraceFormat format, double speedup, double rateScale, String root)
+    implements ArrivalPattern {
   static final String[] FIELDS = {"path", "format", "speedup", "rate_scale", "max_requests"};
   private static final double MAX_RATE_SCALE = 1000;
-
-  private final Path path;
-  private final TraceFormat format;
-  private final double speedup;
-  private final double rateScale;
-  private final String root;
-
-  private TracePattern(
-      Path path, TraceFormat format, double speedup, double rateScale, String root) {
-    this.path = path;
-    this.format = format;
-    this.speedup = speedup;
-    this.rateScale = rateScale;
-    this.root = root;
-  }
 
   static TracePattern parse(Node workload) {
     Path path = null;
@@ -56,10 +46,6 @@ final class TracePattern implements ArrivalPattern {
           "rate_scale", "must be at most " + (int) MAX_RATE_SCALE + ", was " + rateScale);
     }
     return new TracePattern(path, format, speedup, rateScale, workload.path());
-  }
-
-  Path path() {
-    return path;
   }
 
   TracePattern withPath(Path newPath) {
