@@ -1,7 +1,7 @@
 package dev.switchboard.sim.workload;
 
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Node;
-import dev.switchboard.sim.scenario.ScenarioException;
 
 /**
  * {@code type: poisson}: a fixed {@code rate_per_s}, or a {@code load} (fraction of the pool's
@@ -50,7 +50,7 @@ record PoissonPattern(double ratePerSecond, double load, String loadField, Strin
       return ratePerSecond;
     }
     if (Double.isNaN(poolCapacityPerSecond)) {
-      throw new ScenarioException(
+      throw new ConfigException(
           loadField,
           "can only be used with a replica model whose capacity is known (model.type:"
               + " service-time); give "
@@ -58,7 +58,7 @@ record PoissonPattern(double ratePerSecond, double load, String loadField, Strin
               + " instead");
     }
     if (!(poolCapacityPerSecond > 0) || Double.isInfinite(poolCapacityPerSecond)) {
-      throw new ScenarioException(
+      throw new ConfigException(
           loadField, "the pool's capacity must be > 0 and finite, was " + poolCapacityPerSecond);
     }
     return load * poolCapacityPerSecond;

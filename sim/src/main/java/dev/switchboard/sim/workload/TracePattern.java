@@ -1,7 +1,7 @@
 package dev.switchboard.sim.workload;
 
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Node;
-import dev.switchboard.sim.scenario.ScenarioException;
 import dev.switchboard.sim.trace.TraceFormat;
 import dev.switchboard.sim.trace.TraceReader;
 import java.nio.file.Files;
@@ -54,7 +54,7 @@ record TracePattern(Path path, TraceFormat format, double speedup, double rateSc
 
   TracePattern withSpeedup(double newSpeedup) {
     if (!(newSpeedup > 0) || Double.isInfinite(newSpeedup)) {
-      throw new ScenarioException(field("speedup"), "must be > 0, was " + newSpeedup);
+      throw new ConfigException(field("speedup"), "must be > 0, was " + newSpeedup);
     }
     return new TracePattern(path, format, newSpeedup, rateScale, root);
   }
@@ -68,17 +68,17 @@ record TracePattern(Path path, TraceFormat format, double speedup, double rateSc
   public Workload create(
       StopRule stop, ArrivalFactory factory, RandomStreams streams, double poolCapacityPerSecond) {
     if (path == null) {
-      throw new ScenarioException(
+      throw new ConfigException(
           field("path"), "no trace given: set " + field("path") + " or pass --trace FILE");
     }
     if (!Files.isRegularFile(path)) {
-      throw new ScenarioException(field("path"), "trace file not found: " + path);
+      throw new ConfigException(field("path"), "trace file not found: " + path);
     }
     TraceFormat f;
     try {
       f = format != null ? format : TraceFormat.guess(path);
     } catch (IllegalArgumentException e) {
-      throw new ScenarioException(field("format"), e.getMessage());
+      throw new ConfigException(field("format"), e.getMessage());
     }
     TraceReader reader = TraceReader.open(path, f);
     return new TraceWorkload(reader, speedup, rateScale, stop, factory, streams);

@@ -1,7 +1,7 @@
 package dev.switchboard.sim.workload;
 
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Node;
-import dev.switchboard.sim.scenario.ScenarioException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -148,7 +148,7 @@ public final class WorkloadSpec {
     if (pattern instanceof TracePattern t) {
       return t;
     }
-    throw new ScenarioException(
+    throw new ConfigException(
         field("type"), "is '" + type + "'; " + what + " can only be given to a trace workload");
   }
 
