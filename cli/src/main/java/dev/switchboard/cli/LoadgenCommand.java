@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code switchboard loadgen}: open-loop load against any OpenAI-compatible endpoint. */
@@ -30,8 +31,12 @@ import picocli.CommandLine.Option;
       "Arrivals come from the simulator's workload code: the same workload and seed replay the"
           + " same requests as 'simulate'. Times are measured from each request's scheduled send"
           + " time, so a slow server cannot hide its queue."
-    })
+    },
+    resourceBundle = "dev.switchboard.cli.LoadgenCommand")
 final class LoadgenCommand implements Callable<Integer> {
+  @Mixin ArrivalOptions arrivals;
+  @Mixin OutputOptions output;
+
   @Option(names = "--url", required = true, paramLabel = "URL",
       description = "Base URL of the server, e.g. http://127.0.0.1:8080 (/v1/chat/completions is added).")
   String url;
@@ -48,13 +53,6 @@ final class LoadgenCommand implements Callable<Integer> {
   @Option(names = "--duration", paramLabel = "D", converter = DurationConverter.class,
       description = "Stop sending after D (60s, 2m, 500ms).")
   Duration duration;
-
-  @Option(names = "--trace", paramLabel = "FILE",
-      description = "Replay a trace (Azure CSV or Mooncake JSONL) instead of Poisson arrivals.")
-  Path trace;
-
-  @Option(names = "--speedup", paramLabel = "X", description = "Replay the trace X times faster.")
-  Double speedup;
 
   @Option(names = "--workload", paramLabel = "FILE.yaml",
       description = "A YAML file with a 'workload:' mapping (a scenario file will do); --rate, --requests,"
@@ -93,15 +91,6 @@ final class LoadgenCommand implements Callable<Integer> {
       description = "Cancel a request unanswered D after its scheduled send time, counted as timeout (default ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-  Path json;
-
-  @Option(names = "--seed", paramLabel = "N", description = "Random seed (default: the workload file's seed, else 1).")
-  Long seed;
-
-  @Option(names = "--quiet", description = "No progress bar.")
-  boolean quiet;
-
   @Option(names = "--warmup", paramLabel = "D", converter = DurationConverter.class,
       description = "First send unrecorded Poisson traffic for this long (e.g. 10s), so that neither"
           + " this process nor the target measures its own JIT warm-up.")
@@ -119,7 +108,8 @@ final class LoadgenCommand implements Callable<Integer> {
         LoadgenWorkload.from(
             new LoadgenWorkload.Options(
                 workloadFile, rate, requests, duration, promptTokens, maxTokens,
-                mix == null ? null : TierShares.parse(mix), apiKeys.tiers(), trace, speedup, seed));
+                mix == null ? null : TierShares.parse(mix), apiKeys.tiers(), arrivals.trace,
+                arrivals.speedup, arrivals.seed));
     apiKeys.checkCovers(plan.tierNames());
     LoadgenConfig config =
         new LoadgenConfig(
@@ -132,11 +122,16 @@ final class LoadgenCommand implements Callable<Integer> {
               new LoadgenWorkload.Options(
                   null, r, null, warmup, promptTokens, maxTokens,
                   mix == null ? null : TierShares.parse(mix), apiKeys.tiers(), null, null,
-                  seed == null ? 0L : seed + 1));
+                  arrivals.seed == null ? 0L : arrivals.seed + 1));
       new LoadGenerator(config).run(warm.create(), LoadgenProgress.NONE);
     }
-    Workload workload = plan.create();
-    LoadgenResult result;
+    LoadgenResult result = run(config, plan.create());
+    System.out.print(LoadgenTable.render(result));
+    output.writeJson(file -> LoadgenResultJson.write(result, file));
+    return 0;
+  }
+
+  private LoadgenResult run(LoadgenConfig config, Workload workload) throws InterruptedException {
     try (ProgressBar bar = progressBar(workload.expectedCount())) {
       LoadgenProgress progress =
           bar == null
@@ -145,18 +140,12 @@ final class LoadgenCommand implements Callable<Integer> {
                 bar.stepTo(finished);
                 bar.setExtraMessage(inFlight + " in flight");
               };
-      result = new LoadGenerator(config).run(workload, progress);
+      return new LoadGenerator(config).run(workload, progress);
     }
-    System.out.print(LoadgenTable.render(result));
-    if (json != null) {
-      LoadgenResultJson.write(result, json);
-      System.out.println("JSON written to " + json);
-    }
-    return 0;
   }
 
   /** A bar on an interactive terminal only; null otherwise (try-with-resources allows null). */
   private ProgressBar progressBar(long expected) {
-    return ProgressBars.shown(quiet) ? ProgressBars.create("loadgen", expected) : null;
+    return output.progressShown() ? ProgressBars.create("loadgen", expected) : null;
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,7 +23,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Run a scenario in the discrete-event simulator under each policy and compare them side by side.",
       "The policies are the gateway's own code, run on a virtual clock."
-    })
+    },
+    resourceBundle = "dev.switchboard.cli.SimulateCommand")
 final class SimulateCommand implements Callable<Integer> {
   /** Runs with at least this many arrivals show a progress bar. */
   private static final long PROGRESS_THRESHOLD = 200_000;
@@ -34,25 +36,11 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Policies to run, in order (default: the scenario's list). See 'switchboard policies'.")
   List<String> policies;
 
-  @Option(names = "--seed", paramLabel = "N", description = "Random seed (default: the scenario's).")
-  Long seed;
-
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON.")
-  Path json;
+  @Mixin ArrivalOptions arrivals;
+  @Mixin OutputOptions output;
 
   @Option(names = "--report", paramLabel = "DIR", description = "Also write an HTML report with charts.")
   Path report;
-
-  @Option(names = "--trace", paramLabel = "FILE",
-      description = "Trace to replay (Azure CSV or Mooncake JSONL), for scenarios of type trace.")
-  Path trace;
-
-  @Option(names = "--speedup", paramLabel = "X",
-      description = "Replay the trace X times faster (time offsets divided by X).")
-  Double speedup;
-
-  @Option(names = "--quiet", description = "No progress bar.")
-  boolean quiet;
 
   @Override
   public Integer call() throws Exception {
@@ -60,24 +48,21 @@ final class SimulateCommand implements Callable<Integer> {
     if (policies != null) {
       scenario = scenario.withPolicies(policies);
     }
-    if (seed != null) {
-      scenario = scenario.withSeed(seed);
+    if (arrivals.seed != null) {
+      scenario = scenario.withSeed(arrivals.seed);
     }
-    if (trace != null) {
-      scenario = scenario.withWorkload(scenario.workload().withTracePath(trace));
+    if (arrivals.trace != null) {
+      scenario = scenario.withWorkload(scenario.workload().withTracePath(arrivals.trace));
     }
-    if (speedup != null) {
-      if (!(speedup > 0) || speedup.isInfinite()) {
-        throw new ScenarioException("--speedup", "must be a number > 0, was " + speedup);
+    if (arrivals.speedup != null) {
+      if (!(arrivals.speedup > 0) || arrivals.speedup.isInfinite()) {
+        throw new ScenarioException("--speedup", "must be a number > 0, was " + arrivals.speedup);
       }
-      scenario = scenario.withWorkload(scenario.workload().withSpeedup(speedup));
+      scenario = scenario.withWorkload(scenario.workload().withSpeedup(arrivals.speedup));
     }
     SimulationReport result = Simulation.runAll(scenario, progressFactory());
     System.out.print(TableReport.render(result));
-    if (json != null) {
-      JsonReport.write(result, json);
-      System.out.println("JSON written to " + json);
-    }
+    output.writeJson(file -> JsonReport.write(result, file));
     if (report != null) {
       Path index = HtmlReport.write(result, report);
       System.out.println("report written to " + index);
@@ -87,7 +72,7 @@ final class SimulateCommand implements Callable<Integer> {
 
   /** A progress bar on an interactive terminal for runs long enough to wait for. */
   private Simulation.ProgressFactory progressFactory() {
-    if (!ProgressBars.shown(quiet)) {
+    if (!output.progressShown()) {
       return Simulation.ProgressFactory.NONE;
     }
     return (policy, expected) -> {

@@ -1,5 +1,6 @@
 package dev.switchboard.loadgen;
 
+import dev.switchboard.sim.metrics.Percentiles;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -47,7 +47,7 @@ public final class LoadgenTable {
             rate(r.achievedRate()),
             r.durationSeconds(),
             r.elapsedSeconds()));
-    if (r.sendLatenessMs().count() > 0) {
+    if (!r.sendLatenessMs().isEmpty()) {
       // In microseconds: the generator's error should be far below the latencies it reports.
       out.append(
           String.format(

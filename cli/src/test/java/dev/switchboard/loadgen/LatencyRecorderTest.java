@@ -3,6 +3,7 @@ package dev.switchboard.loadgen;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.switchboard.sim.metrics.Percentiles;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

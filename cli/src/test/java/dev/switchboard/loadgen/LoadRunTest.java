@@ -4,6 +4,7 @@ import static dev.switchboard.loadgen.TestWorkloads.all;
 import static dev.switchboard.loadgen.TestWorkloads.poisson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.sim.metrics.Percentiles;
 import dev.switchboard.sim.workload.Arrival;
 import dev.switchboard.sim.workload.Workload;
 import io.vertx.core.Vertx;

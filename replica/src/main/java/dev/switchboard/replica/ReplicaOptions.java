@@ -5,6 +5,7 @@ import dev.switchboard.sim.model.StepModelSpec;
 import dev.switchboard.sim.workload.TokenDistribution;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * How to run one simulated replica. Start from {@link #of(String)} and change what differs.
@@ -90,56 +91,78 @@ public record ReplicaOptions(
   }
 
   public ReplicaOptions withHost(String value) {
-    return new ReplicaOptions(
-        value, port, modelName, speed, modelSpec, defaultMaxTokens,
-        outputTokens, maxModelLen, faults, seed);
+    return copy(d -> d.host = value);
   }
 
   public ReplicaOptions withPort(int value) {
-    return new ReplicaOptions(
-        host, value, modelName, speed, modelSpec, defaultMaxTokens,
-        outputTokens, maxModelLen, faults, seed);
+    return copy(d -> d.port = value);
   }
 
   public ReplicaOptions withSpeed(double value) {
-    return new ReplicaOptions(
-        host, port, modelName, value, modelSpec, defaultMaxTokens,
-        outputTokens, maxModelLen, faults, seed);
+    return copy(d -> d.speed = value);
   }
 
   public ReplicaOptions withModelSpec(ReplicaModelSpec value) {
-    return new ReplicaOptions(
-        host, port, modelName, speed, value, defaultMaxTokens,
-        outputTokens, maxModelLen, faults, seed);
+    return copy(d -> d.modelSpec = value);
   }
 
   public ReplicaOptions withDefaultMaxTokens(int value) {
-    return new ReplicaOptions(
-        host, port, modelName, speed, modelSpec, value,
-        outputTokens, maxModelLen, faults, seed);
+    return copy(d -> d.defaultMaxTokens = value);
   }
 
   public ReplicaOptions withOutputTokens(TokenDistribution value) {
-    return new ReplicaOptions(
-        host, port, modelName, speed, modelSpec, defaultMaxTokens,
-        Optional.of(value), maxModelLen, faults, seed);
+    return copy(d -> d.outputTokens = Optional.of(value));
   }
 
   public ReplicaOptions withMaxModelLen(int value) {
-    return new ReplicaOptions(
-        host, port, modelName, speed, modelSpec, defaultMaxTokens,
-        outputTokens, value, faults, seed);
+    return copy(d -> d.maxModelLen = value);
   }
 
   public ReplicaOptions withFaults(Faults value) {
-    return new ReplicaOptions(
-        host, port, modelName, speed, modelSpec, defaultMaxTokens,
-        outputTokens, maxModelLen, value, seed);
+    return copy(d -> d.faults = value);
   }
 
   public ReplicaOptions withSeed(long value) {
-    return new ReplicaOptions(
-        host, port, modelName, speed, modelSpec, defaultMaxTokens,
-        outputTokens, maxModelLen, faults, value);
+    return copy(d -> d.seed = value);
+  }
+
+  /** These options with one change; the canonical constructor checks the result as always. */
+  private ReplicaOptions copy(Consumer<Draft> change) {
+    Draft draft = new Draft(this);
+    change.accept(draft);
+    return draft.build();
+  }
+
+  /** A mutable copy of every component, so that each wither names only the one it changes. */
+  private static final class Draft {
+    String host;
+    int port;
+    String modelName;
+    double speed;
+    ReplicaModelSpec modelSpec;
+    int defaultMaxTokens;
+    Optional<TokenDistribution> outputTokens;
+    int maxModelLen;
+    Faults faults;
+    long seed;
+
+    Draft(ReplicaOptions o) {
+      host = o.host;
+      port = o.port;
+      modelName = o.modelName;
+      speed = o.speed;
+      modelSpec = o.modelSpec;
+      defaultMaxTokens = o.defaultMaxTokens;
+      outputTokens = o.outputTokens;
+      maxModelLen = o.maxModelLen;
+      faults = o.faults;
+      seed = o.seed;
+    }
+
+    ReplicaOptions build() {
+      return new ReplicaOptions(
+          host, port, modelName, speed, modelSpec, defaultMaxTokens,
+          outputTokens, maxModelLen, faults, seed);
+    }
   }
 }

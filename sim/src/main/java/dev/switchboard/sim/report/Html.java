@@ -32,8 +32,14 @@ final class Html {
     return out.toString();
   }
 
-  /** Milliseconds to one decimal: enough to tell policies apart without false precision. */
+  /**
+   * Milliseconds to one decimal: enough to tell policies apart without false precision. NaN, a time
+   * nothing was recorded for, is {@code -}.
+   */
   static String ms(double value) {
+    if (Double.isNaN(value)) {
+      return "-";
+    }
     return String.format(Locale.ROOT, "%.1f", value);
   }
 

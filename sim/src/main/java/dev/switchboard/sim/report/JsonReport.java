@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * {@code scenario}, {@code seed}, {@code results[].policy}, {@code completed}, {@code rejected},
  * {@code latency_ms}, {@code ttft_ms}, {@code queue_wait_ms} ({@code p50, p95, p99, max}),
  * {@code replica_share}, {@code by_tier}. Contains nothing that varies between runs of one seed.
+ * A summary of nothing ({@code count} 0, e.g. the TTFT of a policy that completed nothing) has
+ * null for its times.
  */
 public final class JsonReport {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -83,12 +85,21 @@ public final class JsonReport {
 
   private static ObjectNode percentiles(Percentiles p) {
     ObjectNode o = JSON.createObjectNode();
-    o.put("p50", p.p50());
-    o.put("p95", p.p95());
-    o.put("p99", p.p99());
-    o.put("max", p.max());
-    o.put("mean", p.mean());
+    millis(o, "p50", p.p50());
+    millis(o, "p95", p.p95());
+    millis(o, "p99", p.p99());
+    millis(o, "max", p.max());
+    millis(o, "mean", p.mean());
     o.put("count", p.count());
     return o;
+  }
+
+  /** NaN, a time nothing was recorded for, is not JSON: it is written as null. */
+  private static void millis(ObjectNode o, String field, double value) {
+    if (Double.isNaN(value)) {
+      o.putNull(field);
+    } else {
+      o.put(field, value);
+    }
   }
 }

@@ -4,7 +4,10 @@ import dev.switchboard.sim.metrics.PolicyResult;
 import dev.switchboard.sim.metrics.SimulationReport;
 import java.util.Locale;
 
-/** The side-by-side table {@code simulate} prints. */
+/**
+ * The side-by-side table {@code simulate} prints. A time nothing was recorded for (a policy that
+ * completed nothing) shows as {@code -}.
+ */
 public final class TableReport {
   private static final String[] HEADER = {
     "policy", "completed", "rejected", "p50 ms", "p95 ms", "p99 ms", "p99 TTFT ms", "queue wait ms",
@@ -36,7 +39,7 @@ public final class TableReport {
             num(r.queueWaitMs().mean()),
             pct(r.maxUtilization()),
             pct(r.minUtilization()),
-            bestP99 > 0 && Double.isFinite(bestP99)
+            bestP99 > 0 && Double.isFinite(bestP99) && !r.latencyMs().isEmpty()
                 ? String.format(Locale.ROOT, "%.2fx", r.latencyMs().p99() / bestP99)
                 : "-"
           };
@@ -71,6 +74,9 @@ public final class TableReport {
   }
 
   private static String num(double v) {
+    if (Double.isNaN(v)) {
+      return "-";
+    }
     return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.1f", v);
   }
 

@@ -1,6 +1,5 @@
 package dev.switchboard.sim.trace;
 
-import dev.switchboard.sim.workload.Arrival;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -71,7 +70,7 @@ public final class AzureCsvReader implements TraceReader {
     long offset = parseTimestamp(line, starts[columnOf[0]], ends[columnOf[0]]);
     int prompt = parseCount(line, starts[columnOf[1]], ends[columnOf[1]], CONTEXT);
     int output = parseCount(line, starts[columnOf[2]], ends[columnOf[2]], GENERATED);
-    return new TraceRecord(offset, prompt, output, Arrival.NO_HASHES);
+    return new TraceRecord(offset, prompt, output, TraceRecord.NO_HASHES);
   }
 
   @Override

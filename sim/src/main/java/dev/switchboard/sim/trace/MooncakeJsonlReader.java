@@ -3,7 +3,6 @@ package dev.switchboard.sim.trace;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.sim.workload.Arrival;
 import java.nio.file.Path;
 
 /**
@@ -83,13 +82,13 @@ public final class MooncakeJsonlReader implements TraceReader {
   private long[] hashes(JsonNode json) {
     JsonNode v = json.get("hash_ids");
     if (v == null || v.isNull()) {
-      return Arrival.NO_HASHES;
+      return TraceRecord.NO_HASHES;
     }
     if (!v.isArray()) {
       throw lines.error("must be a list of integers (field hash_ids)");
     }
     if (v.isEmpty()) {
-      return Arrival.NO_HASHES;
+      return TraceRecord.NO_HASHES;
     }
     long[] out = new long[v.size()];
     for (int i = 0; i < out.length; i++) {

@@ -1,6 +1,5 @@
 package dev.switchboard.sim.trace;
 
-import dev.switchboard.sim.scenario.ScenarioException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +19,9 @@ final class TraceLines implements AutoCloseable {
     try {
       this.in = Files.newBufferedReader(path, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new ScenarioException(file, "trace file not found", e);
+      throw new TraceException(file, "trace file not found", e);
     } catch (IOException e) {
-      throw new ScenarioException(file, "cannot open trace: " + e, e);
+      throw new TraceException(file, "cannot open trace: " + e, e);
     }
   }
 
@@ -44,13 +43,13 @@ final class TraceLines implements AutoCloseable {
       } while (line.isBlank());
       return line;
     } catch (IOException e) {
-      throw new ScenarioException(file + ":" + (lineNumber + 1), "cannot read trace: " + e, e);
+      throw new TraceException(file + ":" + (lineNumber + 1), "cannot read trace: " + e, e);
     }
   }
 
   /** An error at the line last returned (line 1 for an empty file). */
-  ScenarioException error(String problem) {
-    return new ScenarioException(file + ":" + Math.max(1, lineNumber), problem);
+  TraceException error(String problem) {
+    return new TraceException(file + ":" + Math.max(1, lineNumber), problem);
   }
 
   @Override

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * Reads a trace one record at a time, so a trace of millions of requests is never held in memory.
  * Records come in non-decreasing offset order; a line that breaks that is an error. Errors are
- * {@link dev.switchboard.sim.scenario.ScenarioException}s located at {@code FILE:LINE}.
+ * {@link TraceException}s located at {@code FILE:LINE}.
  */
 public interface TraceReader extends AutoCloseable {
 

@@ -7,35 +7,24 @@ import java.util.SplittableRandom;
  * each drawn from its own random stream.
  */
 final class ArrivalFactory {
-  private final TokenDistribution prompt;
-  private final TokenDistribution output;
-  private final DurationDistribution service;
-  private final TierMix tiers;
+  private final RequestShape shape;
   private final RandomStreams streams;
   private long nextId;
 
-  /**
-   * @param prompt prompt sizes; null when a trace gives them
-   * @param output output sizes; null when a trace gives them
-   * @param service service times; null when the workload has none
-   */
-  ArrivalFactory(
-      TokenDistribution prompt,
-      TokenDistribution output,
-      DurationDistribution service,
-      TierMix tiers,
-      RandomStreams streams) {
-    this.prompt = prompt;
-    this.output = output;
-    this.service = service;
-    this.tiers = tiers;
+  ArrivalFactory(RequestShape shape, RandomStreams streams) {
+    this.shape = shape;
     this.streams = streams;
+  }
+
+  /** How many arrivals it has made: the sequence number the next one gets. */
+  long made() {
+    return nextId;
   }
 
   /** An arrival sized by the token distributions. */
   Arrival synthetic(long atNanos) {
-    int p = prompt.sample(streams.prompt);
-    int o = output.sample(streams.output);
+    int p = shape.prompt().sample(streams.prompt);
+    int o = shape.output().sample(streams.output);
     return make(atNanos, p, o, Arrival.NO_HASHES);
   }
 
@@ -45,9 +34,10 @@ final class ArrivalFactory {
   }
 
   private Arrival make(long atNanos, int promptTokens, int outputTokens, long[] blockHashes) {
+    DurationDistribution service = shape.service();
     long serviceNanos = service == null ? 0 : service.sampleNanos(streams.service);
     SplittableRandom tierRnd = streams.tiers;
-    Tier tier = tiers.pickTier(tierRnd);
+    Tier tier = shape.tiers().pickTier(tierRnd);
     String tenant = tier.pickTenant(tierRnd);
     // A response has at least one token; traces do record some with 0.
     int out = Math.max(1, outputTokens);

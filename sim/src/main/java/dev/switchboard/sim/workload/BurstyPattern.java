@@ -3,23 +3,12 @@ package dev.switchboard.sim.workload;
 import dev.switchboard.config.Node;
 
 /**
- * {@code type: bursty}: {@code rate_on_per_s} for {@code on_s}, {@code rate_off_per_s} for {@code
- * off_s}.
+ * {@code type: bursty}: Poisson at {@code rate_on_per_s} for {@code on_s}, then at {@code
+ * rate_off_per_s} (often 0) for {@code off_s}, over and over.
  */
-final class BurstyPattern implements ArrivalPattern {
+record BurstyPattern(double rateOn, double rateOff, double onSeconds, double offSeconds)
+    implements ArrivalPattern {
   static final String[] FIELDS = {"rate_on_per_s", "rate_off_per_s", "on_s", "off_s"};
-
-  private final double rateOn;
-  private final double rateOff;
-  private final double onSeconds;
-  private final double offSeconds;
-
-  private BurstyPattern(double rateOn, double rateOff, double onSeconds, double offSeconds) {
-    this.rateOn = rateOn;
-    this.rateOff = rateOff;
-    this.onSeconds = onSeconds;
-    this.offSeconds = offSeconds;
-  }
 
   static BurstyPattern parse(Node workload) {
     return new BurstyPattern(
@@ -37,6 +26,12 @@ final class BurstyPattern implements ArrivalPattern {
   @Override
   public Workload create(
       StopRule stop, ArrivalFactory factory, RandomStreams streams, double poolCapacityPerSecond) {
-    return new BurstyWorkload(rateOn, rateOff, onSeconds, offSeconds, stop, factory, streams);
+    PoissonClock clock =
+        new PoissonClock(
+            new double[] {rateOn, rateOff},
+            new double[] {onSeconds, offSeconds},
+            true,
+            streams.arrivals);
+    return new ClockedWorkload(clock, stop, factory);
   }
 }

@@ -12,6 +12,7 @@ final class PoissonClock {
   private final double[] ratePerNano;
   private final double[] lengthNanos;
   private final boolean repeat;
+  private final boolean endless;
 
   /** Expected arrivals in one pass over the schedule, to skip whole quiet cycles at once. */
   private final double cycleWork;
@@ -54,7 +55,13 @@ final class PoissonClock {
     this.cycleWork = work;
     this.cycleNanos = length;
     this.repeat = repeat;
+    this.endless = repeat || Double.isInfinite(lengthNanos[lengthNanos.length - 1]);
     this.rnd = rnd;
+  }
+
+  /** Whether arrivals go on for ever: the schedule repeats, or its last level never ends. */
+  boolean endless() {
+    return endless;
   }
 
   /** The next arrival time in nanoseconds, or NaN once a non-repeating schedule has ended. */

@@ -1,26 +1,20 @@
 package dev.switchboard.sim.workload;
 
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Node;
-import dev.switchboard.sim.scenario.ScenarioException;
 
 /**
  * {@code type: poisson}: a fixed {@code rate_per_s}, or a {@code load} (fraction of the pool's
  * capacity) turned into a rate once the capacity is known.
+ *
+ * @param ratePerSecond the fixed rate, or NaN when {@code load} gives it
+ * @param load the fraction of the pool's capacity, or NaN when {@code rate_per_s} is given
+ * @param loadField where {@code load} is, for errors
+ * @param rateField where {@code rate_per_s} would be, for errors
  */
-final class PoissonPattern implements ArrivalPattern {
+record PoissonPattern(double ratePerSecond, double load, String loadField, String rateField)
+    implements ArrivalPattern {
   static final String[] FIELDS = {"rate_per_s", "load"};
-
-  private final double ratePerSecond;
-  private final double load;
-  private final String loadField;
-  private final String rateField;
-
-  private PoissonPattern(double ratePerSecond, double load, String loadField, String rateField) {
-    this.ratePerSecond = ratePerSecond;
-    this.load = load;
-    this.loadField = loadField;
-    this.rateField = rateField;
-  }
 
   static PoissonPattern parse(Node workload) {
     String loadField = workload.get("load").path();
@@ -56,7 +50,7 @@ final class PoissonPattern implements ArrivalPattern {
       return ratePerSecond;
     }
     if (Double.isNaN(poolCapacityPerSecond)) {
-      throw new ScenarioException(
+      throw new ConfigException(
           loadField,
           "can only be used with a replica model whose capacity is known (model.type:"
               + " service-time); give "
@@ -64,7 +58,7 @@ final class PoissonPattern implements ArrivalPattern {
               + " instead");
     }
     if (!(poolCapacityPerSecond > 0) || Double.isInfinite(poolCapacityPerSecond)) {
-      throw new ScenarioException(
+      throw new ConfigException(
           loadField, "the pool's capacity must be > 0 and finite, was " + poolCapacityPerSecond);
     }
     return load * poolCapacityPerSecond;

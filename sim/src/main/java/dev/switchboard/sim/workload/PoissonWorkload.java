@@ -3,22 +3,20 @@ package dev.switchboard.sim.workload;
 /** Requests at a steady rate with exponential gaps (a Poisson process). */
 public final class PoissonWorkload implements Workload {
   private final double ratePerSecond;
-  private final StopRule stop;
-  private final ClockedArrivals arrivals;
+  private final ClockedWorkload arrivals;
 
   PoissonWorkload(double ratePerSecond, StopRule stop, ArrivalFactory factory, RandomStreams rnd) {
     if (!(ratePerSecond > 0) || Double.isInfinite(ratePerSecond)) {
       throw new IllegalArgumentException("rate must be > 0 and finite, was " + ratePerSecond);
     }
     this.ratePerSecond = ratePerSecond;
-    this.stop = stop;
     PoissonClock clock =
         new PoissonClock(
             new double[] {ratePerSecond},
             new double[] {Double.POSITIVE_INFINITY},
             false,
             rnd.arrivals);
-    this.arrivals = new ClockedArrivals(clock, stop, factory);
+    this.arrivals = new ClockedWorkload(clock, stop, factory);
   }
 
   /** Requests per second of virtual time (resolved from {@code load} when that was given). */
@@ -33,6 +31,6 @@ public final class PoissonWorkload implements Workload {
 
   @Override
   public long expectedCount() {
-    return stop.expectedCountOfEndlessStream();
+    return arrivals.expectedCount();
   }
 }

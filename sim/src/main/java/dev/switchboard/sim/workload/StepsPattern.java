@@ -4,20 +4,12 @@ import dev.switchboard.config.Node;
 import java.util.List;
 
 /**
- * {@code type: steps}: {@code levels: [{rate_per_s, duration_s}, ...]}, optionally {@code repeat}.
+ * {@code type: steps}: {@code levels: [{rate_per_s, duration_s}, ...]} held in turn, e.g. 10/s for
+ * a minute, then 50/s, then a pause (rate 0): the shape for watching a policy react to a change.
+ * Ends after the last level, or with {@code repeat} starts over.
  */
-final class StepsPattern implements ArrivalPattern {
+record StepsPattern(double[] rates, double[] durations, boolean repeat) implements ArrivalPattern {
   static final String[] FIELDS = {"levels", "repeat"};
-
-  private final double[] rates;
-  private final double[] durations;
-  private final boolean repeat;
-
-  private StepsPattern(double[] rates, double[] durations, boolean repeat) {
-    this.rates = rates;
-    this.durations = durations;
-    this.repeat = repeat;
-  }
 
   static StepsPattern parse(Node workload) {
     List<Node> levels = workload.list("levels");
@@ -56,6 +48,7 @@ final class StepsPattern implements ArrivalPattern {
   @Override
   public Workload create(
       StopRule stop, ArrivalFactory factory, RandomStreams streams, double poolCapacityPerSecond) {
-    return new StepWorkload(rates, durations, repeat, stop, factory, streams);
+    return new ClockedWorkload(
+        new PoissonClock(rates, durations, repeat, streams.arrivals), stop, factory);
   }
 }

@@ -1,7 +1,7 @@
 package dev.switchboard.sim.workload;
 
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Node;
-import dev.switchboard.sim.scenario.ScenarioException;
 import dev.switchboard.sim.trace.TraceFormat;
 import dev.switchboard.sim.trace.TraceReader;
 import java.nio.file.Files;
@@ -11,25 +11,15 @@ import java.nio.file.Path;
 /**
  * {@code type: trace}: a trace file ({@code path}, which may come later from the command line), its
  * {@code format}, {@code speedup} and {@code rate_scale}.
+ *
+ * @param path the trace file, or null until the command line gives one
+ * @param format the file's layout, or null to tell it from the file name
+ * @param root where the {@code workload:} section is, for errors
  */
-final class TracePattern implements ArrivalPattern {
+record TracePattern(Path path, TraceFormat format, double speedup, double rateScale, String root)
+    implements ArrivalPattern {
   static final String[] FIELDS = {"path", "format", "speedup", "rate_scale", "max_requests"};
   private static final double MAX_RATE_SCALE = 1000;
-
-  private final Path path;
-  private final TraceFormat format;
-  private final double speedup;
-  private final double rateScale;
-  private final String root;
-
-  private TracePattern(
-      Path path, TraceFormat format, double speedup, double rateScale, String root) {
-    this.path = path;
-    this.format = format;
-    this.speedup = speedup;
-    this.rateScale = rateScale;
-    this.root = root;
-  }
 
   static TracePattern parse(Node workload) {
     Path path = null;
@@ -58,17 +48,13 @@ final class TracePattern implements ArrivalPattern {
     return new TracePattern(path, format, speedup, rateScale, workload.path());
   }
 
-  Path path() {
-    return path;
-  }
-
   TracePattern withPath(Path newPath) {
     return new TracePattern(newPath, format, speedup, rateScale, root);
   }
 
   TracePattern withSpeedup(double newSpeedup) {
     if (!(newSpeedup > 0) || Double.isInfinite(newSpeedup)) {
-      throw new ScenarioException(field("speedup"), "must be > 0, was " + newSpeedup);
+      throw new ConfigException(field("speedup"), "must be > 0, was " + newSpeedup);
     }
     return new TracePattern(path, format, newSpeedup, rateScale, root);
   }
@@ -82,17 +68,17 @@ final class TracePattern implements ArrivalPattern {
   public Workload create(
       StopRule stop, ArrivalFactory factory, RandomStreams streams, double poolCapacityPerSecond) {
     if (path == null) {
-      throw new ScenarioException(
+      throw new ConfigException(
           field("path"), "no trace given: set " + field("path") + " or pass --trace FILE");
     }
     if (!Files.isRegularFile(path)) {
-      throw new ScenarioException(field("path"), "trace file not found: " + path);
+      throw new ConfigException(field("path"), "trace file not found: " + path);
     }
     TraceFormat f;
     try {
       f = format != null ? format : TraceFormat.guess(path);
     } catch (IllegalArgumentException e) {
-      throw new ScenarioException(field("format"), e.getMessage());
+      throw new ConfigException(field("format"), e.getMessage());
     }
     TraceReader reader = TraceReader.open(path, f);
     return new TraceWorkload(reader, speedup, rateScale, stop, factory, streams);

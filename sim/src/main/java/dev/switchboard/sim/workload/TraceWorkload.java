@@ -28,7 +28,6 @@ public final class TraceWorkload implements Workload, AutoCloseable {
   private TraceRecord current;
   private TraceRecord upcoming;
   private long previousAt = -1;
-  private long produced;
   private boolean done;
 
   TraceWorkload(
@@ -64,11 +63,10 @@ public final class TraceWorkload implements Workload, AutoCloseable {
       }
     }
     long at = pending[pendingNext++];
-    if (!stop.admits(produced, at)) {
+    if (!stop.admits(factory.made(), at)) {
       close();
       return null;
     }
-    produced++;
     return factory.replayed(
         at, current.promptTokens(), current.outputTokens(), current.blockHashes());
   }

@@ -1,7 +1,7 @@
 package dev.switchboard.sim.workload;
 
+import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Node;
-import dev.switchboard.sim.scenario.ScenarioException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
@@ -30,28 +30,15 @@ public final class WorkloadSpec {
   private final String type;
   private final String root;
   private final ArrivalPattern pattern;
-  private final TokenDistribution prompt;
-  private final TokenDistribution output;
-  private final DurationDistribution service;
-  private final TierMix tiers;
+  private final RequestShape shape;
   private final StopRule stop;
 
   private WorkloadSpec(
-      String type,
-      String root,
-      ArrivalPattern pattern,
-      TokenDistribution prompt,
-      TokenDistribution output,
-      DurationDistribution service,
-      TierMix tiers,
-      StopRule stop) {
+      String type, String root, ArrivalPattern pattern, RequestShape shape, StopRule stop) {
     this.type = type;
     this.root = root;
     this.pattern = pattern;
-    this.prompt = prompt;
-    this.output = output;
-    this.service = service;
-    this.tiers = tiers;
+    this.shape = shape;
     this.stop = stop;
   }
 
@@ -103,7 +90,8 @@ public final class WorkloadSpec {
             ? DurationDistribution.parse(workload.get("service_time_ms"))
             : null;
     TierMix tiers = TierMix.parse(workload.get("tiers"));
-    return new WorkloadSpec(type, workload.path(), pattern, prompt, output, service, tiers, stop);
+    return new WorkloadSpec(
+        type, workload.path(), pattern, new RequestShape(prompt, output, service, tiers), stop);
   }
 
   /** {@code poisson}, {@code bursty}, {@code steps} or {@code trace}. */
@@ -119,7 +107,7 @@ public final class WorkloadSpec {
    */
   public Workload create(long seed, double poolCapacityPerSecond) {
     RandomStreams streams = new RandomStreams(seed);
-    ArrivalFactory factory = new ArrivalFactory(prompt, output, service, tiers, streams);
+    ArrivalFactory factory = new ArrivalFactory(shape, streams);
     return pattern.create(stop, factory, streams, poolCapacityPerSecond);
   }
 
@@ -147,24 +135,25 @@ public final class WorkloadSpec {
 
   /** The mean of {@code service_time_ms}, when given. */
   public OptionalDouble meanServiceMillis() {
+    DurationDistribution service = shape.service();
     return service == null ? OptionalDouble.empty() : OptionalDouble.of(service.meanMillis());
   }
 
   /** The tiers and tenants requests are spread over. */
   public TierMix tiers() {
-    return tiers;
+    return shape.tiers();
   }
 
   private TracePattern tracePattern(String what) {
     if (pattern instanceof TracePattern t) {
       return t;
     }
-    throw new ScenarioException(
+    throw new ConfigException(
         field("type"), "is '" + type + "'; " + what + " can only be given to a trace workload");
   }
 
   private WorkloadSpec withPattern(ArrivalPattern newPattern) {
-    return new WorkloadSpec(type, root, newPattern, prompt, output, service, tiers, stop);
+    return new WorkloadSpec(type, root, newPattern, shape, stop);
   }
 
   private String field(String name) {

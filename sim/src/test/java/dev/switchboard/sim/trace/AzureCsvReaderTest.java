@@ -3,7 +3,6 @@ package dev.switchboard.sim.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,7 +104,7 @@ class AzureCsvReaderTest {
   void aBadNumberNamesFileLineAndColumn() throws IOException {
     Path p = write(HEADER + "2023-11-16 18:00:00,1,1\n2023-11-16 18:00:01,abc,1\n");
     assertThatThrownBy(() -> drain(p))
-        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(TraceException.class)
         .hasMessage(p + ":3: not a whole number, was 'abc' (column ContextTokens)");
   }
 
@@ -150,7 +149,7 @@ class AzureCsvReaderTest {
   void aWrongHeaderNamesLineOneAndTheExpectedColumns() throws IOException {
     Path p = write("time,prompt,output\n2023-11-16 18:00:00,1,1\n");
     assertThatThrownBy(() -> TraceReader.open(p, TraceFormat.AZURE))
-        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(TraceException.class)
         .hasMessageStartingWith(
             p + ":1: header must have the columns TIMESTAMP,ContextTokens,GeneratedTokens");
   }
@@ -166,7 +165,7 @@ class AzureCsvReaderTest {
   void aMissingFileNamesThePath() {
     Path p = dir.resolve("absent.csv");
     assertThatThrownBy(() -> TraceReader.open(p, TraceFormat.AZURE))
-        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(TraceException.class)
         .hasMessage(p + ": trace file not found");
   }
 

@@ -3,7 +3,6 @@ package dev.switchboard.sim.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.switchboard.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +77,7 @@ class MooncakeJsonlReaderTest {
                 + "\n"
                 + "{\"timestamp\": 3, \"output_length\": 3}\n");
     assertThatThrownBy(() -> read(p))
-        .isInstanceOf(ConfigException.class)
+        .isInstanceOf(TraceException.class)
         .hasMessage(p + ":6: is required (field input_length)");
   }
 

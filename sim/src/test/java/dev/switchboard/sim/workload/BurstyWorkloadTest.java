@@ -46,4 +46,15 @@ class BurstyWorkloadTest {
   void stopsAfterTheRequestCount() {
     assertThat(run("rate_on_per_s: 50\non_s: 1\noff_s: 1\nrequests: 777")).hasSize(777);
   }
+
+  @Test
+  void knowsItsCountWhenOnlyARequestCountStopsIt() {
+    String yaml = "type: bursty\nprompt_tokens: 10\noutput_tokens: 10\n";
+    Workload counted =
+        Yaml.spec(yaml + "rate_on_per_s: 50\non_s: 1\noff_s: 1\nrequests: 777").create(9, Double.NaN);
+    Workload timed =
+        Yaml.spec(yaml + "rate_on_per_s: 50\non_s: 1\noff_s: 1\nduration_s: 10").create(9, Double.NaN);
+    assertThat(counted.expectedCount()).isEqualTo(777);
+    assertThat(timed.expectedCount()).isEqualTo(-1);
+  }
 }

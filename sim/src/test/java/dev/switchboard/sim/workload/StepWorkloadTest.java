@@ -55,6 +55,13 @@ class StepWorkloadTest {
   }
 
   @Test
+  void aRepeatingScheduleCutOnlyByARequestCountKnowsItsCount() {
+    Workload w = steps(LEVELS + "repeat: true\nrequests: 500").create(4, Double.NaN);
+    assertThat(w.expectedCount()).isEqualTo(500);
+    assertThat(Yaml.drain(w)).hasSize(500);
+  }
+
+  @Test
   void repeatWithoutAStopRuleIsRejected() {
     assertThatThrownBy(() -> steps(LEVELS + "repeat: true"))
         .hasMessageStartingWith("workload.requests: is required (or duration_s)");
