@@ -110,7 +110,9 @@ public final class Gateway {
 
   private Future<Void> startServers() {
     return Future.fromCompletionStage(
-            DataPlane.start(config, router, authenticator, retryBudget, rateLimiter, modelsJson, CONNECTIONS_PER_REPLICA))
+            DataPlane.start(
+                config, router, authenticator, retryBudget, rateLimiter, modelsJson, CONNECTIONS_PER_REPLICA,
+                Clock.system(), decisions))
         .compose(
             plane -> {
               dataPlane = plane;

@@ -3,6 +3,10 @@ package dev.switchboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.event.Completed;
+import dev.switchboard.core.event.DecisionEvent;
+import dev.switchboard.core.event.Shed;
+import dev.switchboard.core.event.ShedReason;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -99,6 +103,8 @@ class GatewayAdmissionTest {
     start(
         slowReplica(50),
         "{max_in_flight: 1, max_queued: 1, tiers: [{name: vip, priority: 0}, {name: free, priority: 10, queue_timeout_s: 7}]}");
+    List<DecisionEvent> events = new CopyOnWriteArrayList<>();
+    h.gateway.decisions().subscribe(events::add);
     var busy = send("sk-free", "occupant");
     Awaitility.await().until(() -> served.size() == 1);
     var free = send("sk-free", "free");
@@ -111,6 +117,17 @@ class GatewayAdmissionTest {
     assertThat(vip.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     assertThat(busy.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     assertThat(served).containsExactly("occupant", "vip");
+    assertThat(events)
+        .filteredOn(Shed.class::isInstance)
+        .singleElement()
+        .satisfies(
+            e -> {
+              Shed s = (Shed) e;
+              assertThat(s.reason()).isEqualTo(ShedReason.DISPLACED);
+              assertThat(s.request().tier()).isEqualTo("free");
+              assertThat(s.pool()).isEqualTo(h.gateway.router().poolFor("m").name());
+            });
+    assertThat(events).filteredOn(Completed.class::isInstance).hasSize(2);
   }
 
   @Test

@@ -186,6 +186,46 @@ class GatewayProxyTest {
   }
 
   @Test
+  void aReplicaThatJoinsTakesTrafficAndOneThatLeavesGetsNoneAndLosesItsConnections() throws Exception {
+    AtomicInteger firstHits = new AtomicInteger();
+    AtomicInteger lateHits = new AtomicInteger();
+    CompletableFuture<Void> firstConnectionClosed = new CompletableFuture<>();
+    int first =
+        h.replica(
+            req -> {
+              firstHits.incrementAndGet();
+              req.connection().closeHandler(v -> firstConnectionClosed.complete(null));
+              req.body().onSuccess(b -> answer(req.response()));
+            });
+    int late =
+        h.replica(
+            req -> {
+              lateHits.incrementAndGet();
+              req.body().onSuccess(b -> answer(req.response()));
+            });
+    h.start(GatewayHarness.config("round-robin", "", first));
+    ReplicaPool pool = h.gateway.router().poolFor("m");
+    assertThat(h.post("/v1/chat/completions", CHAT, "sk-good").statusCode()).isEqualTo(200);
+
+    pool.add("late", 1.0, "127.0.0.1", late, ReplicaState.READY);
+    for (int i = 0; i < 4; i++) {
+      assertThat(h.post("/v1/chat/completions", CHAT, "sk-good").statusCode()).isEqualTo(200);
+    }
+    assertThat(lateHits.get()).as("round robin over both").isEqualTo(2);
+
+    pool.group().drain(pool.group().find("127.0.0.1:" + first), "scale down");
+    for (int i = 0; i < 3; i++) {
+      assertThat(h.post("/v1/chat/completions", CHAT, "sk-good").statusCode()).isEqualTo(200);
+    }
+    assertThat(firstHits.get()).as("a draining replica takes nothing new").isEqualTo(3);
+    assertThat(pool.group().drained()).extracting(r -> r.id()).containsExactly("127.0.0.1:" + first);
+
+    pool.group().remove(pool.group().find("127.0.0.1:" + first), "scaled down");
+    firstConnectionClosed.get(5, TimeUnit.SECONDS);
+    assertThat(pool.replicas()).extracting(u -> u.id()).containsExactly("late");
+  }
+
+  @Test
   void givesUpWithA502AfterTheAttemptLimit() throws Exception {
     int a = h.replica(req -> req.body().onSuccess(b -> req.response().setStatusCode(503).end()));
     int b = h.replica(req -> req.body().onSuccess(x -> req.response().setStatusCode(503).end()));

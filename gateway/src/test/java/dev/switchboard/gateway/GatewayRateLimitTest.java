@@ -3,10 +3,13 @@ package dev.switchboard.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchboard.core.event.DecisionEvent;
+import dev.switchboard.core.event.RateLimited;
 import dev.switchboard.gateway.ratelimit.RedisServer;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +60,8 @@ class GatewayRateLimitTest {
   @Test
   void theRequestLimitAnswers429WithOpenAisHeaders() throws Exception {
     h.start(GatewayHarness.config("round-robin", "ratelimit: {requests_per_minute: 3}", replica(h, 1)));
+    List<DecisionEvent> events = new CopyOnWriteArrayList<>();
+    h.gateway.decisions().subscribe(events::add);
     for (int i = 0; i < 3; i++) {
       HttpResponse<String> ok = h.post("/v1/chat/completions", chat(5, false), "sk-good");
       assertThat(ok.statusCode()).isEqualTo(200);
@@ -72,6 +77,10 @@ class GatewayRateLimitTest {
     var err = json.readTree(limited.body()).get("error");
     assertThat(err.get("type").asText()).isEqualTo("requests");
     assertThat(err.get("code").asText()).isEqualTo("rate_limit_exceeded");
+    assertThat(events)
+        .filteredOn(RateLimited.class::isInstance)
+        .singleElement()
+        .satisfies(e -> assertThat(((RateLimited) e).byTokens()).isFalse());
   }
 
   @Test

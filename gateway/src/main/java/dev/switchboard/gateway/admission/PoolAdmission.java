@@ -31,7 +31,7 @@ public final class PoolAdmission {
     void dispatch();
 
     /** It will not be served: answer 503 with Retry-After (called on {@link #eventLoop()}). */
-    void shed(String reason, int retryAfterSeconds);
+    void shed(ShedReason reason, int retryAfterSeconds);
   }
 
   private final AdmissionControl<Waiter> control;
@@ -93,9 +93,9 @@ public final class PoolAdmission {
     public void shed(Waiter w, ShedReason reason, int retryAfterSeconds) {
       Executor loop = w.eventLoop();
       if (loop instanceof EventExecutor e && e.inEventLoop()) {
-        w.shed(reason.message(), retryAfterSeconds);
+        w.shed(reason, retryAfterSeconds);
       } else {
-        loop.execute(() -> w.shed(reason.message(), retryAfterSeconds));
+        loop.execute(() -> w.shed(reason, retryAfterSeconds));
       }
     }
   }

@@ -45,6 +45,17 @@ final class ConnectionsToReplicas {
     return c;
   }
 
+  /**
+   * {@code replica} left its pool: its connections close (busy ones once their exchange ends), and
+   * nothing here keeps it.
+   */
+  void forget(UpstreamReplica replica) {
+    ReplicaConnections c = byReplica.remove(replica);
+    if (c != null) {
+      c.close();
+    }
+  }
+
   /** Closes connections idle since before {@code now - maxIdleNanos}. */
   void closeIdle(long now, long maxIdleNanos) {
     for (ReplicaConnections c : byReplica.values()) {

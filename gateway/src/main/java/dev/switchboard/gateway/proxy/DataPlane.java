@@ -1,6 +1,7 @@
 package dev.switchboard.gateway.proxy;
 
 import dev.switchboard.core.Clock;
+import dev.switchboard.core.event.Decisions;
 import dev.switchboard.core.retry.RetryBudget;
 import dev.switchboard.gateway.auth.Authenticator;
 import dev.switchboard.gateway.config.GatewayConfig;
@@ -45,13 +46,14 @@ public final class DataPlane {
   private final DnsAddressResolverGroup resolver;
   private final ReplicaFetcher fetcher;
   private final AtomicInteger openClients = new AtomicInteger();
-  private final Clock clock = Clock.system();
+  private final Clock clock;
   /** The listening sockets: one, or one per loop. */
   private final List<Channel> servers = new ArrayList<>();
 
   private DataPlane(
       int threads, Router router, Authenticator auth, RetryBudget retryBudget, GatewayRateLimiter rateLimiter,
-      GatewayConfig config, String modelsJson, int connectionsPerReplica) {
+      GatewayConfig config, String modelsJson, int connectionsPerReplica, Clock clock, Decisions decisions) {
+    this.clock = clock;
     this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("switchboard-data"), Transport.IO.handler());
     // Names resolved without blocking a loop (the JDK's resolver would).
     this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder().datagramChannelType(Transport.IO.datagram()));
@@ -61,7 +63,7 @@ public final class DataPlane {
       LoopProxy proxy =
           new LoopProxy(
               loop, router, auth, retryBudget, rateLimiter, config, modelsJson, connectionsPerReplica, resolver,
-              openClients, clock);
+              openClients, clock, decisions);
       loops.put(loop, proxy);
       long every = proxy.sweepIntervalMillis();
       loop.scheduleAtFixedRate(proxy::sweep, every, every, TimeUnit.MILLISECONDS);
@@ -71,10 +73,13 @@ public final class DataPlane {
   /** Binds the data plane to {@code config}'s data listener; the future completes once it listens. */
   public static CompletableFuture<DataPlane> start(
       GatewayConfig config, Router router, Authenticator auth, RetryBudget retryBudget,
-      GatewayRateLimiter rateLimiter, String modelsJson, int connectionsPerReplica) {
+      GatewayRateLimiter rateLimiter, String modelsJson, int connectionsPerReplica, Clock clock,
+      Decisions decisions) {
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
     DataPlane plane =
-        new DataPlane(threads, router, auth, retryBudget, rateLimiter, config, modelsJson, connectionsPerReplica);
+        new DataPlane(
+            threads, router, auth, retryBudget, rateLimiter, config, modelsJson, connectionsPerReplica, clock,
+            decisions);
     List<EventLoop> each = new ArrayList<>(plane.loops.keySet());
     // One listening socket per loop where the kernel can spread connections over them; otherwise
     // one socket, on one loop, that hands each connection to the next loop in turn.

@@ -2,6 +2,15 @@ package dev.switchboard.gateway.proxy;
 
 import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.core.balance.Pick;
+import dev.switchboard.core.event.Completed;
+import dev.switchboard.core.event.Decisions;
+import dev.switchboard.core.event.Dispatched;
+import dev.switchboard.core.event.Failed;
+import dev.switchboard.core.event.FailureCause;
+import dev.switchboard.core.event.FirstByte;
+import dev.switchboard.core.event.Retried;
+import dev.switchboard.core.event.Shed;
+import dev.switchboard.core.event.ShedReason;
 import dev.switchboard.core.ratelimit.Reservation;
 import dev.switchboard.core.replica.Replica;
 import dev.switchboard.core.balance.ReplicaSet;
@@ -40,7 +49,9 @@ import java.util.concurrent.TimeoutException;
  * answer is cut short, so the client sees the truncation. Nothing is silently truncated.
  *
  * <p>Every call the proxy makes into the pool, its admission queue, its outcomes and its replicas'
- * accounting is made here, and nowhere else.
+ * accounting is made here, and nowhere else; so is every decision event of a request ({@link
+ * Dispatched}, {@link FirstByte}, {@link Retried}, {@link Completed}, {@link Failed}, {@link Shed}),
+ * each built only when someone listens.
  */
 final class Exchange implements PoolAdmission.Waiter {
   private enum State {
@@ -78,6 +89,10 @@ final class Exchange implements PoolAdmission.Waiter {
   private final Reservation reservation;
   private final UsageSniffer usage;
   private final ReplicaTry attempt;
+  private final Decisions decisions;
+  /** When the request reached the gateway whole, on the context's clock. */
+  private final long arrivedNanos;
+  private long firstByteNanos = -1;
   private ByteBuf body;
   private State state = State.NEW;
   private int attempts;
@@ -97,6 +112,8 @@ final class Exchange implements PoolAdmission.Waiter {
     this.reservation = reservation;
     this.usage = reservation == Reservation.NONE ? null : new UsageSniffer();
     this.attempt = new ReplicaTry(this, context.clock());
+    this.decisions = context.decisions();
+    this.arrivedNanos = context.clock().nanoTime();
   }
 
   /** Starts the request: into the pool's admission queue if it has one, else straight to a replica. */
@@ -145,13 +162,16 @@ final class Exchange implements PoolAdmission.Waiter {
   }
 
   @Override
-  public void shed(String reason, int retryAfterSeconds) {
+  public void shed(ShedReason reason, int retryAfterSeconds) {
     if (state == State.OVER) {
       return;
     }
+    if (decisions.active()) {
+      decisions.publish(new Shed(now(), pool.name(), info, arrivedNanos, reason));
+    }
     reservation.settle(0);
     client.extraHeaders().set(RateLimitHeaders.RETRY_AFTER, Integer.toString(retryAfterSeconds));
-    fail(OpenAiError.OVERLOADED, "The service is overloaded: " + reason + " Retry later.");
+    fail(OpenAiError.OVERLOADED, "The service is overloaded: " + reason.message() + " Retry later.");
   }
 
   // --- Tries ---
@@ -162,11 +182,12 @@ final class Exchange implements PoolAdmission.Waiter {
     PoolAdmission admission = pool.admission();
     ReplicaSet candidates = admission == null || tried != null ? pool.routable() : admission.eligible();
     if (tried != null) {
-      candidates = without(candidates, tried);
+      candidates = candidates.without(tried);
     }
     Pick pick = pool.balancer().pick(candidates, info);
     if (!pick.hasReplica()) {
       reservation.settle(0);
+      failed(FailureCause.NO_REPLICA, tried == null ? null : tried.get(tried.size() - 1).id(), attempts - 1);
       fail(
           OpenAiError.NO_REPLICA,
           tried == null
@@ -180,7 +201,11 @@ final class Exchange implements PoolAdmission.Waiter {
       // Watched from the first try to the request's end: the retries reuse the same try.
       context.timeouts().watch(attempt);
     }
-    attempt.start(replica, upstream, replica.onDispatch(), context.replicas().to(upstream));
+    long stamp = replica.onDispatch();
+    if (decisions.active()) {
+      decisions.publish(new Dispatched(now(), pool.name(), replica.id(), info, attempts));
+    }
+    attempt.start(replica, upstream, stamp, context.replicas().to(upstream));
   }
 
   /**
@@ -213,6 +238,7 @@ final class Exchange implements PoolAdmission.Waiter {
     if (decision.retries()) {
       attempt.drop();
       markTried(attempt.replica());
+      retried(FailureCause.SERVER_ERROR);
       endTry(TryEnd.FAILED);
       tryNext();
     }
@@ -222,6 +248,10 @@ final class Exchange implements PoolAdmission.Waiter {
   /** The answer's first byte of body, or its end: its head goes to the client now. */
   void onAnswerStart(ReplicaResponse head) {
     attempt.replica().onFirstByte(attempt.stamp());
+    if (decisions.active()) {
+      firstByteNanos = now();
+      decisions.publish(new FirstByte(firstByteNanos, pool.name(), attempt.replica().id(), info, arrivedNanos));
+    }
     client.writeHead(head);
   }
 
@@ -243,6 +273,13 @@ final class Exchange implements PoolAdmission.Waiter {
 
   /** The answer is whole; its connection is no longer the try's. */
   void onAnswerEnd(ReplicaResponse head) {
+    if (decisions.active()) {
+      String replica = attempt.replica().id();
+      decisions.publish(
+          head.status() < 500
+              ? new Completed(now(), pool.name(), replica, info, arrivedNanos, firstByteNanos, attempts, head.status())
+              : new Failed(now(), pool.name(), replica, info, arrivedNanos, FailureCause.SERVER_ERROR, attempts));
+    }
     endTry(head.status() < 500 ? TryEnd.ANSWERED : TryEnd.FAILED);
     settleFromUsage();
     end();
@@ -251,6 +288,7 @@ final class Exchange implements PoolAdmission.Waiter {
 
   /** The try failed: {@code cause} is a {@link TimeoutException} if it took too long. */
   void onTryFailed(Throwable cause, boolean answerStarted) {
+    String replica = attempt.replica().id();
     endTry(TryEnd.FAILED);
     if (answerStarted) {
       settleFromUsage();
@@ -260,9 +298,11 @@ final class Exchange implements PoolAdmission.Waiter {
     switch (decision) {
       case RETRY -> {
         markTried(attempt.replica());
+        retried(how == TryFailure.TIMEOUT ? FailureCause.TIMEOUT : FailureCause.CONNECTION);
         tryNext();
       }
       case ANSWER_STARTED -> {
+        failed(FailureCause.MID_ANSWER, replica, attempts);
         end();
         if (attempt.head().eventStream() && client.chunked()) {
           client.endWithSseError(OpenAiError.UPSTREAM_FAILED, "The replica failed mid-stream: " + cause.getMessage());
@@ -273,12 +313,14 @@ final class Exchange implements PoolAdmission.Waiter {
       }
       case TIMED_OUT -> {
         reservation.settle(0);
+        failed(FailureCause.TIMEOUT, replica, attempts);
         fail(
             OpenAiError.TIMEOUT,
             "The model did not start answering within " + context.firstByteMillis() + " ms.");
       }
       case ATTEMPTS_SPENT, BUDGET_SPENT -> {
         reservation.settle(0);
+        failed(FailureCause.CONNECTION, replica, attempts);
         fail(OpenAiError.UPSTREAM_FAILED, "Could not get an answer from a replica: " + cause.getMessage());
       }
     }
@@ -298,6 +340,24 @@ final class Exchange implements PoolAdmission.Waiter {
       pool.outcomes().onSuccess(attempt.upstream());
     } else if (how == TryEnd.FAILED) {
       pool.outcomes().onFailure(attempt.upstream());
+    }
+  }
+
+  private long now() {
+    return context.clock().nanoTime();
+  }
+
+  /** The try at the current replica failed and the request goes to another. */
+  private void retried(FailureCause cause) {
+    if (decisions.active()) {
+      decisions.publish(new Retried(now(), pool.name(), attempt.replica().id(), info, cause, attempts + 1));
+    }
+  }
+
+  /** The request ends in an error; {@code replica} is the last one tried, or null. */
+  private void failed(FailureCause cause, String replica, int tries) {
+    if (decisions.active()) {
+      decisions.publish(new Failed(now(), pool.name(), replica, info, arrivedNanos, cause, tries));
     }
   }
 
@@ -354,13 +414,4 @@ final class Exchange implements PoolAdmission.Waiter {
     }
   }
 
-  private static ReplicaSet without(ReplicaSet set, List<Replica> excluded) {
-    List<Replica> keep = new ArrayList<>(set.size());
-    for (int i = 0; i < set.size(); i++) {
-      if (!excluded.contains(set.get(i))) {
-        keep.add(set.get(i));
-      }
-    }
-    return ReplicaSet.of(keep);
-  }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.gateway.proxy;
 
 import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.core.Clock;
+import dev.switchboard.core.event.Decisions;
 import dev.switchboard.core.retry.RetryRule;
 import java.util.concurrent.Executor;
 
@@ -16,6 +17,7 @@ import java.util.concurrent.Executor;
  * @param replicas the loop's keep-alive connections to the replicas
  * @param firstByteMillis the first-byte timeout, for the answer that says it passed
  * @param admission the admission settings, for vLLM's priority field; null without admission
+ * @param decisions where the exchange publishes what it decided and saw
  */
 record ExchangeContext(
     Executor loop,
@@ -24,4 +26,5 @@ record ExchangeContext(
     TimeoutSweeper timeouts,
     ConnectionsToReplicas replicas,
     long firstByteMillis,
-    AdmissionConfig admission) {}
+    AdmissionConfig admission,
+    Decisions decisions) {}

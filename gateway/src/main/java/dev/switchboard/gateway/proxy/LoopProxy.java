@@ -1,6 +1,10 @@
 package dev.switchboard.gateway.proxy;
 
 import dev.switchboard.core.Clock;
+import dev.switchboard.core.event.Decisions;
+import dev.switchboard.core.event.RateLimited;
+import dev.switchboard.core.fleet.ReplicaGroup;
+import dev.switchboard.core.replica.Replica;
 import dev.switchboard.core.ratelimit.RateDecision;
 import dev.switchboard.core.ratelimit.RateLimitResult;
 import dev.switchboard.core.ratelimit.Reservation;
@@ -17,6 +21,7 @@ import dev.switchboard.gateway.ratelimit.GatewayRateLimiter;
 import dev.switchboard.gateway.ratelimit.RateLimitHeaders;
 import dev.switchboard.gateway.upstream.ReplicaPool;
 import dev.switchboard.gateway.upstream.Router;
+import dev.switchboard.gateway.upstream.UpstreamReplica;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
@@ -76,7 +81,8 @@ final class LoopProxy {
   LoopProxy(
       EventLoop loop, Router router, Authenticator auth, RetryBudget retryBudget, GatewayRateLimiter rateLimiter,
       GatewayConfig config, String modelsJson, int connectionsPerReplica,
-      AddressResolverGroup<? extends SocketAddress> resolver, AtomicInteger openClients, Clock clock) {
+      AddressResolverGroup<? extends SocketAddress> resolver, AtomicInteger openClients, Clock clock,
+      Decisions decisions) {
     this.openClients = openClients;
     this.loop = loop;
     this.router = router;
@@ -93,7 +99,19 @@ final class LoopProxy {
     this.context =
         new ExchangeContext(
             loop, clock, new RetryRule(config.retries().maxAttempts(), retryBudget), timeouts, replicas, firstByteMs,
-            config.admission());
+            config.admission(), decisions);
+    for (ReplicaPool pool : router.pools()) {
+      pool.group().subscribe(new ForgetOnLeave(loop, replicas));
+    }
+  }
+
+  /** A replica that left its pool: this loop closes its connections to it, on the loop. */
+  private record ForgetOnLeave(EventLoop loop, ConnectionsToReplicas replicas)
+      implements ReplicaGroup.Listener<UpstreamReplica> {
+    @Override
+    public void left(Replica replica, UpstreamReplica endpoint) {
+      loop.execute(() -> replicas.forget(endpoint));
+    }
   }
 
   /** How often {@link #sweep()} is to run. */
@@ -260,6 +278,11 @@ final class LoopProxy {
       return;
     }
     body.release();
+    Decisions decisions = context.decisions();
+    if (d.outcome() != RateDecision.Outcome.UNAVAILABLE && decisions.active()) {
+      decisions.publish(
+          new RateLimited(clock.nanoTime(), pool.name(), key.tenant(), key.tier(), d.limitedBy().tokens()));
+    }
     if (d.outcome() == RateDecision.Outcome.UNAVAILABLE) {
       RateLimitHeaders.addRetryAfter(c.extraHeaders(), d.retryAfterNanos());
       c.sendError(OpenAiError.OVERLOADED, "The rate limiter is unavailable. Retry later.", null);

@@ -3,7 +3,13 @@ package dev.switchboard.gateway.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchboard.core.ManualClock;
+import dev.switchboard.core.event.Completed;
+import dev.switchboard.core.event.DecisionEvent;
 import dev.switchboard.core.event.Decisions;
+import dev.switchboard.core.event.Dispatched;
+import dev.switchboard.core.event.Failed;
+import dev.switchboard.core.event.FirstByte;
+import dev.switchboard.core.event.Retried;
 import dev.switchboard.core.health.OutlierPolicy;
 import dev.switchboard.core.balance.BalancerOptions;
 import dev.switchboard.core.ratelimit.Reservation;
@@ -72,6 +78,9 @@ class ExchangeTest {
           new Decisions());
   private final List<FakeReplica> replicas = new ArrayList<>();
   private final List<String> outcomes = new ArrayList<>();
+  /** The decision events the exchange published, each as a short line (see {@link #line}). */
+  private final List<String> events = new ArrayList<>();
+  private final Decisions decisions = new Decisions();
   private final RecordedAnswer client = new RecordedAnswer();
   /** Ten retries to spend and no refill, so what a request took shows. */
   private final RetryBudget budget = new RetryBudget(clock, 100, 0);
@@ -83,6 +92,7 @@ class ExchangeTest {
       replicas.add(new FakeReplica(u));
     }
     budget.onRequests(10);
+    decisions.subscribe(e -> events.add(line(e)));
     pool.setOutcomes(
         new Outcomes() {
           @Override
@@ -130,6 +140,13 @@ class ExchangeTest {
     assertThat(client.ended).isTrue();
     assertThat(outcomes).containsExactly("failure " + first.id(), "success " + second.id());
     assertThat(budget.available()).as("one retry spent").isEqualTo(9);
+    assertThat(events)
+        .containsExactly(
+            "dispatched " + first.id() + " try 1",
+            "retried from " + first.id() + " SERVER_ERROR try 2",
+            "dispatched " + second.id() + " try 2",
+            "first byte " + second.id(),
+            "completed " + second.id() + " 200 after 2 tries");
     assertNothingHeld();
   }
 
@@ -145,6 +162,7 @@ class ExchangeTest {
     assertThat(client.error).isNull();
     assertThat(other(first).asked()).isFalse();
     assertThat(outcomes).containsExactly("failure " + first.id());
+    assertThat(events).last().isEqualTo("failed at " + first.id() + " SERVER_ERROR after 1 tries");
     assertNothingHeld();
   }
 
@@ -187,6 +205,8 @@ class ExchangeTest {
     assertThat(client.error).isEqualTo(OpenAiError.NO_REPLICA);
     assertThat(client.errorMessage).contains("Every replica tried for model `m` failed.");
     assertThat(budget.available()).as("two retries, the second finding no replica left").isEqualTo(8);
+    assertThat(events).filteredOn(e -> e.startsWith("retried")).extracting(e -> e.split(" ")[3]).containsOnly("CONNECTION");
+    assertThat(events).last().asString().startsWith("failed at r").endsWith("NO_REPLICA after 2 tries");
     assertNothingHeld();
   }
 
@@ -207,6 +227,7 @@ class ExchangeTest {
     assertThat(first.channel().isActive()).isFalse();
     assertThat(budget.available()).isEqualTo(10);
     assertThat(outcomes).containsExactly("failure " + first.id());
+    assertThat(events).containsExactly("dispatched " + first.id() + " try 1", "failed at " + first.id() + " TIMEOUT after 1 tries");
     assertNothingHeld();
   }
 
@@ -244,6 +265,11 @@ class ExchangeTest {
     assertThat(client.aborted).isFalse();
     assertThat(other(first).asked()).as("bytes went out: never retried").isFalse();
     assertThat(outcomes).containsExactly("failure " + first.id());
+    assertThat(events)
+        .containsExactly(
+            "dispatched " + first.id() + " try 1",
+            "first byte " + first.id(),
+            "failed at " + first.id() + " MID_ANSWER after 1 tries");
     assertNothingHeld();
   }
 
@@ -343,6 +369,21 @@ class ExchangeTest {
 
   // --- Fixtures ---
 
+  private static String line(DecisionEvent e) {
+    if (e instanceof Dispatched d) {
+      return "dispatched " + d.replica() + " try " + d.attempt();
+    } else if (e instanceof Retried r) {
+      return "retried from " + r.failedReplica() + " " + r.cause() + " try " + r.nextAttempt();
+    } else if (e instanceof FirstByte f) {
+      return "first byte " + f.replica();
+    } else if (e instanceof Completed c) {
+      return "completed " + c.replica() + " " + c.status() + " after " + c.attempts() + " tries";
+    } else if (e instanceof Failed f) {
+      return "failed at " + f.replica() + " " + f.cause() + " after " + f.attempts() + " tries";
+    }
+    return e.toString();
+  }
+
   /** A new request, started, with {@code maxAttempts} tries at most; the client's answer starts afresh. */
   private void start(int maxAttempts) throws Exception {
     client.reset();
@@ -353,7 +394,7 @@ class ExchangeTest {
         new ExchangeContext(
             Runnable::run, clock, new RetryRule(maxAttempts, budget), timeouts,
             new ConnectionsToReplicas(u -> replicas.get(pool.replicas().indexOf(u)).connections),
-            FIRST_BYTE_MS, null);
+            FIRST_BYTE_MS, null, decisions);
     exchange =
         new Exchange(
             context, client, request(bytes.length), body, RequestFields.parse(bytes), pool,
