@@ -2,6 +2,9 @@ package dev.switchboard.sim.model;
 
 import dev.switchboard.core.replica.LoadReport;
 import dev.switchboard.sim.engine.EventQueue;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The seed's replica: a FIFO queue in front of {@code slots} servers; a request occupies one server
@@ -15,11 +18,14 @@ final class ServiceTimeReplica implements ReplicaModel {
   private final EventQueue events;
   private final ModelListener listener;
   private final ServiceTimeSpec spec;
-  private final double speed;
+  private double speed;
   /** When each server is next free, counting every request already accepted. */
   private final long[] freeAt;
   private int outstanding;
   private long busyNanos;
+  /** The requests accepted and not completed, oldest first, linked through the requests themselves. */
+  private SimRequest oldest;
+  private SimRequest newest;
 
   ServiceTimeReplica(EventQueue events, ServiceTimeSpec spec, double speed, ModelListener listener) {
     this.events = events;
@@ -39,12 +45,14 @@ final class ServiceTimeReplica implements ReplicaModel {
     busyNanos += service;
     request.serviceStartNanos = start;
     outstanding++;
+    hold(request);
     events.schedule(request, start + service);
   }
 
   @Override
   public void onRequestEvent(SimRequest request) {
     outstanding--;
+    release(request);
     long now = events.now();
     request.firstTokenNanos = now;
     listener.onFirstToken(request);
@@ -72,6 +80,57 @@ final class ServiceTimeReplica implements ReplicaModel {
   @Override
   public int outstanding() {
     return outstanding;
+  }
+
+  @Override
+  public List<SimRequest> abandonAll() {
+    long now = events.now();
+    List<SimRequest> lost = new ArrayList<>(outstanding);
+    for (SimRequest r = oldest; r != null; r = r.heldAfter) {
+      lost.add(r);
+    }
+    // Those being served come first: each server's head started earliest.
+    lost.sort((a, b) -> Boolean.compare(a.serviceStartNanos > now, b.serviceStartNanos > now));
+    for (SimRequest r : lost) {
+      events.cancel(r);
+      // Only the part served before the crash was busy time.
+      busyNanos -= r.time() - Math.max(now, r.serviceStartNanos);
+      release(r);
+    }
+    outstanding = 0;
+    Arrays.fill(freeAt, now);
+    return lost;
+  }
+
+  @Override
+  public void setSpeed(double speed) {
+    this.speed = speed;
+  }
+
+  private void hold(SimRequest r) {
+    r.heldBefore = newest;
+    r.heldAfter = null;
+    if (newest == null) {
+      oldest = r;
+    } else {
+      newest.heldAfter = r;
+    }
+    newest = r;
+  }
+
+  private void release(SimRequest r) {
+    if (r.heldBefore == null) {
+      oldest = r.heldAfter;
+    } else {
+      r.heldBefore.heldAfter = r.heldAfter;
+    }
+    if (r.heldAfter == null) {
+      newest = r.heldBefore;
+    } else {
+      r.heldAfter.heldBefore = r.heldBefore;
+    }
+    r.heldBefore = null;
+    r.heldAfter = null;
   }
 
   private long serviceNanos(SimRequest request) {
