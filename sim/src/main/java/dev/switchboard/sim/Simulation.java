@@ -83,6 +83,12 @@ public final class Simulation implements ModelListener, FaultyReplica.Listener {
   /** The pool's replicas, each with its model. */
   private final ReplicaGroup<Member> group;
   private final List<Member> members = new ArrayList<>();
+  /**
+   * The replicas that can crash. The others always answer their probes, and a probe that passes
+   * where none ever failed changes nothing (a replica back from ejection is READY either way), so
+   * only these are probed.
+   */
+  private final List<Member> probed = new ArrayList<>();
   private final ReplicaHealth health;
   private final RetryBudget retryBudget;
   private final RetryRule retryRule;
@@ -130,8 +136,14 @@ public final class Simulation implements ModelListener, FaultyReplica.Listener {
                 model, spec.speed(), spec.faults(), events, FaultyReplica.dice(scenario.seed(), spec.id()), this);
         model = faults;
       }
-      Member m = new Member(new Replica(spec.id(), spec.weight(), events.clock(), scenario.decay()), model, faults);
+      Member m =
+          new Member(
+              new Replica(spec.id(), spec.weight(), events.clock(), scenario.decay()), model, faults,
+              metrics.inFlight(spec.id()));
       members.add(m);
+      if (spec.faults().crash() != null) {
+        probed.add(m);
+      }
       group.add(m.replica(), m);
     }
     this.health = new ReplicaHealth(group, scenario.health().outlier(), events.clock());
@@ -215,7 +227,9 @@ public final class Simulation implements ModelListener, FaultyReplica.Listener {
   private void runToEnd() {
     scheduleNextArrival();
     events.schedule(scrapeEvent, 0);
-    events.schedule(probeEvent, 0);
+    if (!probed.isEmpty()) {
+      events.schedule(probeEvent, 0);
+    }
     for (Member m : members) {
       if (m.faults() != null) {
         m.faults().start();
@@ -467,13 +481,16 @@ public final class Simulation implements ModelListener, FaultyReplica.Listener {
     }
   }
 
-  /** Each replica's {@code /health} at the probe interval: a crashed one does not answer. */
+  /**
+   * The {@code /health} of each replica that can crash, at the probe interval: a crashed one does
+   * not answer.
+   */
   private final class ProbeEvent extends Event {
     @Override
     protected void fire() {
       ReplicaSet before = group.routable();
-      for (Member m : members) {
-        boolean passed = m.faults() == null || m.faults().answers();
+      for (Member m : probed) {
+        boolean passed = m.faults().answers();
         health.onProbe(m.replica(), passed, passed ? "probe passed" : "probe failed: connection refused");
       }
       if (group.routable() != before) {
@@ -497,7 +514,7 @@ public final class Simulation implements ModelListener, FaultyReplica.Listener {
         if (m.replica().state().isRoutable() && (m.faults() == null || m.faults().answers())) {
           m.replica().report(m.model().report());
         }
-        metrics.sampleInFlight(now, m.replica().id(), m.model().outstanding());
+        m.inFlight().sample(now, m.model().outstanding());
       }
       // New load reports can open an inferred concurrency limit.
       drainQueue();
@@ -507,6 +524,9 @@ public final class Simulation implements ModelListener, FaultyReplica.Listener {
     }
   }
 
-  /** A simulated replica: the core's view of it, its model, and its faults (null: none). */
-  private record Member(Replica replica, ReplicaModel model, FaultyReplica faults) {}
+  /**
+   * A simulated replica: the core's view of it, its model, its faults (null: none), and where its
+   * requests in flight are sampled.
+   */
+  private record Member(Replica replica, ReplicaModel model, FaultyReplica faults, RunMetrics.InFlight inFlight) {}
 }

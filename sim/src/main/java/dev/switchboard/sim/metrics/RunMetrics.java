@@ -146,10 +146,24 @@ public final class RunMetrics implements DecisionListener {
     interToken.recordValueWithCount(micros(stepNanos), tokens);
   }
 
-  /** Samples a replica's outstanding requests into the current bucket. */
-  public void sampleInFlight(long now, String replicaId, int outstanding) {
-    int b = bucket(now); // may grow the arrays: index only after
-    replica(replicaId).inFlight[b] = outstanding;
+  /** Where the requests outstanding at {@code replicaId} are sampled; look it up once. */
+  public InFlight inFlight(String replicaId) {
+    return new InFlight(replica(replicaId));
+  }
+
+  /** One replica's requests in flight over time. */
+  public final class InFlight {
+    private final ReplicaStats stats;
+
+    private InFlight(ReplicaStats stats) {
+      this.stats = stats;
+    }
+
+    /** Samples the replica's outstanding requests into the current bucket. */
+    public void sample(long now, int outstanding) {
+      int b = bucket(now); // may grow the arrays: index only after
+      stats.inFlight[b] = outstanding;
+    }
   }
 
   private TierStats tier(String name) {

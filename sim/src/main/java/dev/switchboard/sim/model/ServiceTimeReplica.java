@@ -1,6 +1,7 @@
 package dev.switchboard.sim.model;
 
 import dev.switchboard.core.replica.LoadReport;
+import dev.switchboard.sim.engine.Event;
 import dev.switchboard.sim.engine.EventQueue;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,9 +24,6 @@ final class ServiceTimeReplica implements ReplicaModel {
   private final long[] freeAt;
   private int outstanding;
   private long busyNanos;
-  /** The requests accepted and not completed, oldest first, linked through the requests themselves. */
-  private SimRequest oldest;
-  private SimRequest newest;
 
   ServiceTimeReplica(EventQueue events, ServiceTimeSpec spec, double speed, ModelListener listener) {
     this.events = events;
@@ -45,14 +43,14 @@ final class ServiceTimeReplica implements ReplicaModel {
     busyNanos += service;
     request.serviceStartNanos = start;
     outstanding++;
-    hold(request);
+    // A request is its own completion event: marked, a crash finds those still to come.
+    request.heldBy = this;
     events.schedule(request, start + service);
   }
 
   @Override
   public void onRequestEvent(SimRequest request) {
     outstanding--;
-    release(request);
     long now = events.now();
     request.firstTokenNanos = now;
     listener.onFirstToken(request);
@@ -86,17 +84,14 @@ final class ServiceTimeReplica implements ReplicaModel {
   public List<SimRequest> abandonAll() {
     long now = events.now();
     List<SimRequest> lost = new ArrayList<>(outstanding);
-    for (SimRequest r = oldest; r != null; r = r.heldAfter) {
-      lost.add(r);
-    }
-    // Those being served come first: each server's head started earliest.
-    lost.sort((a, b) -> Boolean.compare(a.serviceStartNanos > now, b.serviceStartNanos > now));
-    for (SimRequest r : lost) {
-      events.cancel(r);
+    for (Event e : events.cancelAll(e -> e instanceof SimRequest r && r.heldBy == this)) {
+      SimRequest r = (SimRequest) e;
       // Only the part served before the crash was busy time.
       busyNanos -= r.time() - Math.max(now, r.serviceStartNanos);
-      release(r);
+      lost.add(r);
     }
+    // Those being served come first, then the queue in the order it would have been served.
+    lost.sort((a, b) -> Boolean.compare(a.serviceStartNanos > now, b.serviceStartNanos > now));
     outstanding = 0;
     Arrays.fill(freeAt, now);
     return lost;
@@ -105,32 +100,6 @@ final class ServiceTimeReplica implements ReplicaModel {
   @Override
   public void setSpeed(double speed) {
     this.speed = speed;
-  }
-
-  private void hold(SimRequest r) {
-    r.heldBefore = newest;
-    r.heldAfter = null;
-    if (newest == null) {
-      oldest = r;
-    } else {
-      newest.heldAfter = r;
-    }
-    newest = r;
-  }
-
-  private void release(SimRequest r) {
-    if (r.heldBefore == null) {
-      oldest = r.heldAfter;
-    } else {
-      r.heldBefore.heldAfter = r.heldAfter;
-    }
-    if (r.heldAfter == null) {
-      newest = r.heldBefore;
-    } else {
-      r.heldAfter.heldBefore = r.heldBefore;
-    }
-    r.heldBefore = null;
-    r.heldAfter = null;
   }
 
   private long serviceNanos(SimRequest request) {

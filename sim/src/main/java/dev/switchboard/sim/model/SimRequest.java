@@ -27,9 +27,8 @@ public final class SimRequest extends Event {
   /** Replicas whose try failed, so a retry goes elsewhere; null until the first retry. */
   private List<Replica> tried;
 
-  // The service-time model's list of the requests it holds, so that a crash can find them.
-  SimRequest heldBefore;
-  SimRequest heldAfter;
+  /** The service-time model that holds it, so that a crash can find it among the events. */
+  ReplicaModel heldBy;
 
   // State of the step model: tokens still to prefill (prompt, plus output regenerated after a
   // preemption) and to generate, and the engine steps it joined and will finish in.
