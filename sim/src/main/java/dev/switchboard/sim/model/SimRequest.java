@@ -97,6 +97,7 @@ public final class SimRequest extends Event {
     tried.add(replica);
     replica = null;
     owner = null;
+    heldBy = null;
     serviceStartNanos = -1;
     firstTokenNanos = -1;
     completedNanos = -1;
