@@ -81,6 +81,40 @@ class SimulateCommandTest {
   }
 
   @Test
+  void aFailingReplicaAddsErrorsRetriesAndEjectionsToTheTableAndJson() throws Exception {
+    Path scenario =
+        write(
+            "f.yaml",
+            SMALL.replace("{id: b, speed: 2.0}", "{id: b, speed: 2.0, faults: {error_rate: 1.0, from_s: 30}}")
+                + "health: {consecutive_failures: 3}\n");
+    Path json = dir.resolve("f.json");
+    int code = Main.run("simulate", scenario.toString(), "--json", json.toString(), "--quiet");
+    assertThat(code).as(std.err()).isZero();
+    assertThat(std.out()).contains("errors", "retries", "ejections");
+    JsonNode first = new ObjectMapper().readTree(json.toFile()).get("results").get(0);
+    assertThat(first.get("errors").asLong()).isZero();
+    assertThat(first.get("retries").asLong()).isPositive();
+    assertThat(first.get("ejections").asLong()).isPositive();
+    assertThat(first.get("replica_states").get("b").get(0).get("to").asText()).isEqualTo("EJECTED");
+    assertThat(first.get("by_tier").get("standard").get("errors").asLong()).isZero();
+  }
+
+  @Test
+  void withoutFaultsTheTableHasNoFailureColumns() throws Exception {
+    int code = Main.run("simulate", write("s.yaml", SMALL).toString(), "--quiet");
+    assertThat(code).isZero();
+    assertThat(std.out()).doesNotContain("errors", "retries", "ejections");
+  }
+
+  @Test
+  void aBadFaultFieldIsBadInputNamingTheField() throws Exception {
+    Path scenario = write("s.yaml", SMALL.replace("{id: b, speed: 2.0}", "{id: b, crash_at_s: 5, recover_at_s: 1}"));
+    int code = Main.run("simulate", scenario.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(std.err()).contains("replicas[1].recover_at_s: must be after crash_at_s");
+  }
+
+  @Test
   void anUnknownPolicyIsBadInputNamingTheKnownOnes() throws Exception {
     Path scenario = write("s.yaml", SMALL);
     int code = Main.run("simulate", scenario.toString(), "--policies", "fastest");

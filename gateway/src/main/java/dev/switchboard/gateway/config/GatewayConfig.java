@@ -3,6 +3,7 @@ package dev.switchboard.gateway.config;
 import dev.switchboard.config.AdmissionConfig;
 import dev.switchboard.config.ConfigException;
 import dev.switchboard.config.Node;
+import dev.switchboard.config.RetryConfig;
 import dev.switchboard.config.Yaml;
 import dev.switchboard.core.balance.BalancerOptions;
 import dev.switchboard.core.balance.Balancers;
@@ -118,37 +119,21 @@ public record GatewayConfig(
     if (maxBody > 256L * 1024 * 1024) {
       throw l.error("max_body_bytes", "must be <= 268435456, was " + maxBody);
     }
-    Node r = root.get("retries").allowOnly("max_attempts", "budget_percent", "budget_min_per_s");
-    long attempts = r.positiveInteger("max_attempts", 3);
-    if (attempts > 10) {
-      throw r.error("max_attempts", "must be <= 10, was " + attempts);
-    }
-    Retries retries =
-        new Retries((int) attempts, r.nonNegative("budget_percent", 20), r.nonNegative("budget_min_per_s", 10));
-    Node h =
-        root.get("health")
-            .allowOnly(
-                "probe_interval_ms", "probe_timeout_ms", "scrape_interval_ms", "consecutive_failures",
-                "base_ejection_ms", "max_ejection_ms", "max_ejected_percent");
-    Duration baseEjection = millis(h, "base_ejection_ms", 5_000);
-    Duration maxEjection = millis(h, "max_ejection_ms", 300_000);
-    if (maxEjection.compareTo(baseEjection) < 0) {
-      throw h.error("max_ejection_ms", "must be >= base_ejection_ms");
-    }
-    double maxEjected = h.nonNegative("max_ejected_percent", 50);
-    if (maxEjected > 100) {
-      throw h.error("max_ejected_percent", "must be <= 100, was " + maxEjected);
-    }
-    long failures = h.positiveInteger("consecutive_failures", 5);
+    RetryConfig r = RetryConfig.parse(root.get("retries"));
+    Retries retries = new Retries(r.maxAttempts(), r.budgetPercent(), r.budgetMinPerSecond());
+    // Probes and outlier ejection are read as a scenario reads them; timeout and scrape are ours.
+    Node h = root.get("health");
+    dev.switchboard.config.HealthConfig shared =
+        dev.switchboard.config.HealthConfig.parse(h, "probe_timeout_ms", "scrape_interval_ms");
     HealthConfig health =
         new HealthConfig(
-            millis(h, "probe_interval_ms", 1000),
+            shared.probeInterval(),
             millis(h, "probe_timeout_ms", 1000),
             Duration.ofMillis(Math.round(h.nonNegative("scrape_interval_ms", 100))),
-            (int) Math.min(failures, 1000),
-            baseEjection,
-            maxEjection,
-            maxEjected);
+            shared.outlier().consecutiveFailures(),
+            shared.outlier().baseEjection(),
+            shared.outlier().maxEjection(),
+            shared.outlier().maxEjectedPercent());
     AdmissionConfig admission = AdmissionConfig.parseOptional(root.get("admission"));
     if (admission != null) {
       List<Node> keyNodes = root.list("keys");

@@ -1,7 +1,11 @@
 package dev.switchboard.sim.engine;
 
 import dev.switchboard.core.ManualClock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The simulator's event loop: a binary heap of events ordered by time, then by the order they were
@@ -62,6 +66,25 @@ public final class EventQueue {
         siftUp(i, last);
       }
     }
+  }
+
+  /**
+   * Cancels every scheduled event {@code which} accepts, and returns them in the order they would
+   * have fired. A pass over the whole queue: for rare upheavals (a replica's crash), not for every
+   * request.
+   */
+  public List<Event> cancelAll(Predicate<Event> which) {
+    List<Event> out = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      if (which.test(heap[i])) {
+        out.add(heap[i]);
+      }
+    }
+    out.sort(Comparator.comparingLong((Event e) -> e.time).thenComparingLong(e -> e.seq));
+    for (Event e : out) {
+      cancel(e);
+    }
+    return out;
   }
 
   /** When the earliest event is due, or {@code Long.MAX_VALUE} when none is scheduled. */

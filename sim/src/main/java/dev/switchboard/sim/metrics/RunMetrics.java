@@ -1,6 +1,16 @@
 package dev.switchboard.sim.metrics;
 
-import dev.switchboard.sim.model.SimRequest;
+import dev.switchboard.core.event.Completed;
+import dev.switchboard.core.event.DecisionEvent;
+import dev.switchboard.core.event.DecisionListener;
+import dev.switchboard.core.event.Dispatched;
+import dev.switchboard.core.event.Failed;
+import dev.switchboard.core.event.FailureCause;
+import dev.switchboard.core.event.RateLimited;
+import dev.switchboard.core.event.ReplicaStateChanged;
+import dev.switchboard.core.event.Retried;
+import dev.switchboard.core.event.Shed;
+import dev.switchboard.core.replica.ReplicaState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -9,11 +19,17 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * Collects one policy's run: latency distributions in HdrHistograms (microseconds, 3 significant
- * digits, auto-resizing so an unstable policy's huge latencies are still counted), per-replica
- * shares, per-tier results and one-second buckets over time.
+ * Collects one policy's run from the decision events the simulation publishes, as the gateway's
+ * metrics would: latency distributions in HdrHistograms (microseconds, 3 significant digits,
+ * auto-resizing so an unstable policy's huge latencies are still counted), per-tier results,
+ * failures and retries, each replica's share of the tries and its state changes (by replica id),
+ * and one-second buckets over time. What only the engine knows (the decode steps, the wait in the
+ * replica's own queue) and what the simulator samples (requests in flight) it is told directly.
+ *
+ * <p>Every request ends in exactly one of {@link Completed}, {@link Failed}, {@link Shed} and
+ * {@link RateLimited}; arrivals are counted from these, by the time each request arrived.
  */
-public final class RunMetrics {
+public final class RunMetrics implements DecisionListener {
   private static final long BUCKET_NANOS = 1_000_000_000L;
   private static final int MAX_SERIES_POINTS = 240;
 
@@ -22,23 +38,29 @@ public final class RunMetrics {
   private final Histogram interToken = histogram();
   private final Histogram queueWait = histogram();
   private final Map<String, TierStats> tiers = new LinkedHashMap<>();
-  private final long[] dispatched;
-  private final int replicas;
+  /** By id, in the scenario's order: the reports' columns. */
+  private final Map<String, ReplicaStats> replicas = new LinkedHashMap<>();
   private long completed;
   private long rejected;
-  private long firstArrival = -1;
+  private long errors;
+  private long retries;
+  private long ejections;
+  private long firstArrival = Long.MAX_VALUE;
   private long lastEvent;
 
   private long[] arrivals = new long[64];
   private long[] done = new long[64];
   private double[] latencySum = new double[64];
-  private int[][] inFlight;
   private int buckets;
 
-  public RunMetrics(int replicas, List<String> tierNames) {
-    this.replicas = replicas;
-    this.dispatched = new long[replicas];
-    this.inFlight = new int[replicas][64];
+  /**
+   * @param replicaIds the replicas, in the order the reports show them
+   * @param tierNames the workload's tiers, in the order the reports show them
+   */
+  public RunMetrics(List<String> replicaIds, List<String> tierNames) {
+    for (String id : replicaIds) {
+      replicas.put(id, new ReplicaStats(arrivals.length));
+    }
     for (String t : tierNames) {
       tiers.put(t, new TierStats());
     }
@@ -50,62 +72,108 @@ public final class RunMetrics {
     return h;
   }
 
-  public void onArrival(SimRequest r) {
-    long at = r.arrivalNanos();
-    if (firstArrival < 0) {
-      firstArrival = at;
+  @Override
+  public void on(DecisionEvent event) {
+    // The commonest first: every try is dispatched, most requests complete.
+    if (event instanceof Dispatched d) {
+      replica(d.replica()).dispatched++;
+    } else if (event instanceof Completed c) {
+      onCompleted(c);
+    } else if (event instanceof Failed f) {
+      onFailed(f);
+    } else if (event instanceof Retried) {
+      retries++;
+    } else if (event instanceof Shed s) {
+      ended(s.arrivedNanos(), s.atNanos());
+      rejected++;
+      tier(s.request().tier()).rejected++;
+    } else if (event instanceof RateLimited r) {
+      // Refused on arrival.
+      ended(r.atNanos(), r.atNanos());
+      rejected++;
+      tier(r.tier()).rateLimited++;
+    } else if (event instanceof ReplicaStateChanged c) {
+      replica(c.replica()).changes.add(new StateChange(c.atNanos() / 1e9, c.from(), c.to(), c.reason()));
+      if (c.to() == ReplicaState.EJECTED) {
+        ejections++;
+      }
     }
-    arrivals[bucket(at)]++;
   }
 
-  public void onDispatch(int replicaIndex) {
-    dispatched[replicaIndex]++;
-  }
-
-  public void onReject(SimRequest r, long now) {
-    rejected++;
-    tier(r).rejected++;
-    lastEvent = Math.max(lastEvent, now);
-  }
-
-  /** Refused by a rate limit (a 429 live). */
-  public void onRateLimited(SimRequest r, long now) {
-    rejected++;
-    tier(r).rateLimited++;
-    lastEvent = Math.max(lastEvent, now);
-  }
-
-  public void onComplete(SimRequest r) {
-    long now = r.completedNanos();
-    long e2e = now - r.arrivalNanos();
-    long first = r.firstTokenNanos() - r.arrivalNanos();
-    long wait = r.serviceStartNanos() - r.arrivalNanos();
+  private void onCompleted(Completed c) {
+    long e2e = c.latencyNanos();
+    long first = c.timeToFirstByteNanos();
     latency.recordValue(micros(e2e));
     ttft.recordValue(micros(first));
-    queueWait.recordValue(micros(wait));
-    TierStats t = tier(r);
+    TierStats t = tier(c.request().tier());
     t.completed++;
     t.latency.recordValue(micros(e2e));
     t.ttft.recordValue(micros(first));
     completed++;
-    int b = bucket(now);
+    ended(c.arrivedNanos(), c.atNanos());
+    int b = bucket(c.atNanos());
     done[b]++;
     latencySum[b] += e2e / 1e6;
-    lastEvent = Math.max(lastEvent, now);
+  }
+
+  private void onFailed(Failed f) {
+    ended(f.arrivedNanos(), f.atNanos());
+    TierStats t = tier(f.request().tier());
+    // Never tried, or refused outright, is a rejection as before; a failed try that could not be
+    // made good is an error.
+    if (f.cause() == FailureCause.REFUSED || f.attempts() == 0) {
+      rejected++;
+      t.rejected++;
+    } else {
+      errors++;
+      t.errors++;
+    }
+  }
+
+  /** A request that arrived at {@code arrivedNanos} ended at {@code atNanos}. */
+  private void ended(long arrivedNanos, long atNanos) {
+    firstArrival = Math.min(firstArrival, arrivedNanos);
+    arrivals[bucket(arrivedNanos)]++;
+    lastEvent = Math.max(lastEvent, atNanos);
+  }
+
+  /** A completed request waited this long, from its arrival, before the engine began serving it. */
+  public void onQueueWait(long nanos) {
+    queueWait.recordValue(micros(nanos));
   }
 
   public void onDecodeStep(long stepNanos, int tokens) {
     interToken.recordValueWithCount(micros(stepNanos), tokens);
   }
 
-  /** Samples each replica's outstanding requests into the current bucket. */
-  public void sampleInFlight(long now, int replica, int outstanding) {
-    int b = bucket(now); // may grow the arrays: index only after
-    inFlight[replica][b] = outstanding;
+  /** Where the requests outstanding at {@code replicaId} are sampled; look it up once. */
+  public InFlight inFlight(String replicaId) {
+    return new InFlight(replica(replicaId));
   }
 
-  private TierStats tier(SimRequest r) {
-    return tiers.computeIfAbsent(r.arrival().tier(), k -> new TierStats());
+  /** One replica's requests in flight over time. */
+  public final class InFlight {
+    private final ReplicaStats stats;
+
+    private InFlight(ReplicaStats stats) {
+      this.stats = stats;
+    }
+
+    /** Samples the replica's outstanding requests into the current bucket. */
+    public void sample(long now, int outstanding) {
+      int b = bucket(now); // may grow the arrays: index only after
+      stats.inFlight[b] = outstanding;
+    }
+  }
+
+  private TierStats tier(String name) {
+    TierStats t = tiers.get(name);
+    return t != null ? t : tiers.computeIfAbsent(name, k -> new TierStats());
+  }
+
+  private ReplicaStats replica(String id) {
+    ReplicaStats r = replicas.get(id);
+    return r != null ? r : replicas.computeIfAbsent(id, k -> new ReplicaStats(arrivals.length));
   }
 
   private int bucket(long at) {
@@ -115,8 +183,8 @@ public final class RunMetrics {
       arrivals = Arrays.copyOf(arrivals, n);
       done = Arrays.copyOf(done, n);
       latencySum = Arrays.copyOf(latencySum, n);
-      for (int i = 0; i < replicas; i++) {
-        inFlight[i] = Arrays.copyOf(inFlight[i], n);
+      for (ReplicaStats r : replicas.values()) {
+        r.inFlight = Arrays.copyOf(r.inFlight, n);
       }
     }
     buckets = Math.max(buckets, b + 1);
@@ -134,16 +202,28 @@ public final class RunMetrics {
   /**
    * The run's result.
    *
-   * @param busyNanos each replica's busy time, by index
+   * @param busyNanos each replica's busy time, by id
    */
-  public PolicyResult result(String policy, long[] busyNanos) {
-    double duration = Math.max(1e-9, (lastEvent - Math.max(firstArrival, 0)) / 1e9);
-    long total = Arrays.stream(dispatched).sum();
-    double[] share = new double[replicas];
-    double[] util = new double[replicas];
-    for (int i = 0; i < replicas; i++) {
-      share[i] = total == 0 ? 0 : (double) dispatched[i] / total;
-      util[i] = Math.min(1.0, busyNanos[i] / 1e9 / duration);
+  public PolicyResult result(String policy, Map<String, Long> busyNanos) {
+    long start = firstArrival == Long.MAX_VALUE ? 0 : Math.max(firstArrival, 0);
+    double duration = Math.max(1e-9, (lastEvent - start) / 1e9);
+    long total = 0;
+    for (ReplicaStats r : replicas.values()) {
+      total += r.dispatched;
+    }
+    int n = replicas.size();
+    double[] share = new double[n];
+    double[] util = new double[n];
+    Map<String, List<StateChange>> changes = new LinkedHashMap<>();
+    int i = 0;
+    for (Map.Entry<String, ReplicaStats> e : replicas.entrySet()) {
+      ReplicaStats r = e.getValue();
+      share[i] = total == 0 ? 0 : (double) r.dispatched / total;
+      util[i] = Math.min(1.0, busyNanos.getOrDefault(e.getKey(), 0L) / 1e9 / duration);
+      if (!r.changes.isEmpty()) {
+        changes.put(e.getKey(), List.copyOf(r.changes));
+      }
+      i++;
     }
     Map<String, PolicyResult.TierResult> byTier = new LinkedHashMap<>();
     tiers.forEach(
@@ -151,35 +231,26 @@ public final class RunMetrics {
             byTier.put(
                 name,
                 new PolicyResult.TierResult(
-                    t.completed, t.rejected, t.rateLimited, summary(t.latency), summary(t.ttft))));
+                    t.completed, t.rejected, t.rateLimited, t.errors, Percentiles.ofMicros(t.latency), Percentiles.ofMicros(t.ttft))));
     return new PolicyResult(
         policy,
         completed,
         rejected,
-        summary(latency),
-        summary(ttft),
-        summary(interToken),
-        summary(queueWait),
+        errors,
+        retries,
+        ejections,
+        Percentiles.ofMicros(latency),
+        Percentiles.ofMicros(ttft),
+        Percentiles.ofMicros(interToken),
+        Percentiles.ofMicros(queueWait),
         completed / duration,
         duration,
         share,
         util,
         cdf(latency),
         series(),
-        byTier);
-  }
-
-  static Percentiles summary(Histogram h) {
-    if (h.getTotalCount() == 0) {
-      return Percentiles.EMPTY;
-    }
-    return new Percentiles(
-        h.getTotalCount(),
-        h.getMean() / 1000.0,
-        h.getValueAtPercentile(50) / 1000.0,
-        h.getValueAtPercentile(95) / 1000.0,
-        h.getValueAtPercentile(99) / 1000.0,
-        h.getMaxValue() / 1000.0);
+        byTier,
+        changes);
   }
 
   private static List<double[]> cdf(Histogram h) {
@@ -205,14 +276,15 @@ public final class RunMetrics {
     long[] a = new long[n];
     long[] c = new long[n];
     double[] mean = new double[n];
-    int[][] inflight = new int[replicas][n];
+    List<ReplicaStats> columns = List.copyOf(replicas.values());
+    int[][] inflight = new int[columns.size()][n];
     for (int i = 0; i < buckets; i++) {
       int j = i / merge;
       a[j] += arrivals[i];
       c[j] += done[i];
       mean[j] += latencySum[i];
-      for (int r = 0; r < replicas; r++) {
-        inflight[r][j] = inFlight[r][i];
+      for (int r = 0; r < columns.size(); r++) {
+        inflight[r][j] = columns.get(r).inFlight[i];
       }
     }
     for (int j = 0; j < n; j++) {
@@ -227,5 +299,16 @@ public final class RunMetrics {
     long completed;
     long rejected;
     long rateLimited;
+    long errors;
+  }
+
+  private static final class ReplicaStats {
+    final List<StateChange> changes = new ArrayList<>();
+    long dispatched;
+    int[] inFlight;
+
+    ReplicaStats(int buckets) {
+      inFlight = new int[buckets];
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.sim.model;
 
 import dev.switchboard.core.replica.LoadReport;
+import java.util.List;
 
 /** A simulated replica: takes requests at the current virtual time and reports on them. */
 public interface ReplicaModel {
@@ -23,6 +24,19 @@ public interface ReplicaModel {
 
   /** Requests accepted and not yet completed. */
   int outstanding();
+
+  /**
+   * The replica's process died: forgets every request it holds, without telling the listener, and
+   * returns them, the ones being served first; it is idle and empty afterwards, as a restarted
+   * engine would be.
+   */
+  List<SimRequest> abandonAll();
+
+  /**
+   * Changes the speed factor from now on (2.0: work takes twice as long). Work already timed keeps
+   * its time: the step under way, or a service-time request already accepted.
+   */
+  void setSpeed(double speed);
 
   /** Called by a request's own event when it was scheduled by this model. */
   default void onRequestEvent(SimRequest request) {

@@ -1,7 +1,11 @@
 package dev.switchboard.sim.model;
 
 import dev.switchboard.core.replica.LoadReport;
+import dev.switchboard.sim.engine.Event;
 import dev.switchboard.sim.engine.EventQueue;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The seed's replica: a FIFO queue in front of {@code slots} servers; a request occupies one server
@@ -15,7 +19,7 @@ final class ServiceTimeReplica implements ReplicaModel {
   private final EventQueue events;
   private final ModelListener listener;
   private final ServiceTimeSpec spec;
-  private final double speed;
+  private double speed;
   /** When each server is next free, counting every request already accepted. */
   private final long[] freeAt;
   private int outstanding;
@@ -39,6 +43,8 @@ final class ServiceTimeReplica implements ReplicaModel {
     busyNanos += service;
     request.serviceStartNanos = start;
     outstanding++;
+    // A request is its own completion event: marked, a crash finds those still to come.
+    request.heldBy = this;
     events.schedule(request, start + service);
   }
 
@@ -72,6 +78,28 @@ final class ServiceTimeReplica implements ReplicaModel {
   @Override
   public int outstanding() {
     return outstanding;
+  }
+
+  @Override
+  public List<SimRequest> abandonAll() {
+    long now = events.now();
+    List<SimRequest> lost = new ArrayList<>(outstanding);
+    for (Event e : events.cancelAll(e -> e instanceof SimRequest r && r.heldBy == this)) {
+      SimRequest r = (SimRequest) e;
+      // Only the part served before the crash was busy time.
+      busyNanos -= r.time() - Math.max(now, r.serviceStartNanos);
+      lost.add(r);
+    }
+    // Those being served come first, then the queue in the order it would have been served.
+    lost.sort((a, b) -> Boolean.compare(a.serviceStartNanos > now, b.serviceStartNanos > now));
+    outstanding = 0;
+    Arrays.fill(freeAt, now);
+    return lost;
+  }
+
+  @Override
+  public void setSpeed(double speed) {
+    this.speed = speed;
   }
 
   private long serviceNanos(SimRequest request) {

@@ -7,6 +7,7 @@ import dev.switchboard.sim.engine.EventQueue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.PriorityQueue;
 
 /**
@@ -29,7 +30,7 @@ final class StepReplica implements ReplicaModel {
 
   private final EventQueue events;
   private final StepModelSpec spec;
-  private final double speed;
+  private double speed;
   private final ModelListener listener;
   private final ArrayDeque<SimRequest> waiting = new ArrayDeque<>();
   private final PriorityQueue<SimRequest> running = new PriorityQueue<>(BY_FINISH);
@@ -186,6 +187,34 @@ final class StepReplica implements ReplicaModel {
     newest.prefillTokens += generated;
     newest.remainingTokens -= generated;
     waiting.addFirst(newest);
+  }
+
+  @Override
+  public List<SimRequest> abandonAll() {
+    List<SimRequest> lost = new ArrayList<>(outstanding);
+    lost.addAll(running);
+    // The heap's order is its own: the batch goes in the order it joined.
+    lost.sort(Comparator.comparingLong((SimRequest r) -> r.admitStep).thenComparingLong(r -> r.arrival().id()));
+    lost.addAll(waiting);
+    if (busy) {
+      // Only the part of the step run before the crash was busy time.
+      busyNanos -= stepEnd.time() - events.now();
+      events.cancel(stepEnd);
+      busy = false;
+    }
+    running.clear();
+    waiting.clear();
+    prefilling.clear();
+    kvJoined = 0;
+    joinedSteps = 0;
+    decoding = 0;
+    outstanding = 0;
+    return lost;
+  }
+
+  @Override
+  public void setSpeed(double speed) {
+    this.speed = speed;
   }
 
   @Override

@@ -3,8 +3,10 @@ package dev.switchboard.sim.report;
 import static dev.switchboard.sim.report.Html.escape;
 
 import dev.switchboard.sim.metrics.PolicyResult;
+import dev.switchboard.core.replica.ReplicaState;
 import dev.switchboard.sim.metrics.PolicyResult.TierResult;
 import dev.switchboard.sim.metrics.SimulationReport;
+import dev.switchboard.sim.metrics.StateChange;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,6 +54,10 @@ public final class HtmlReport {
       figure img{max-width:100%;height:auto;border:1px solid #eee}
       figcaption{color:#555;font-size:.9rem;margin-top:.3rem}
       .empty{padding:1rem;background:#fff6e5;border:1px solid #f0d9a8}
+      .timeline{display:flex;width:560px;height:1.1em;border:1px solid #ccc;background:#fff}
+      .timeline span{display:block;height:100%}
+      .axis{display:flex;justify-content:space-between;width:560px;color:#666;font-size:.8rem}
+      td.bar{padding:.25rem .55rem}
       """;
 
   private HtmlReport() {}
@@ -152,9 +158,11 @@ public final class HtmlReport {
       replicas(h, report);
     } else {
       List<String> names = policyNames(report.results());
-      summary(h, report.results(), names);
-      tiers(h, report.results(), names);
+      boolean failures = hasFailures(report.results());
+      summary(h, report.results(), names, failures);
+      tiers(h, report.results(), names, failures);
       replicas(h, report);
+      states(h, report, names);
       h.append("<h2>Charts</h2>\n");
       for (Figure f : figures) {
         h.append("<figure id=\"").append(escape(f.file().replace(".png", ""))).append("\">\n")
@@ -171,10 +179,24 @@ public final class HtmlReport {
     return h.toString();
   }
 
-  private static void summary(StringBuilder h, List<PolicyResult> results, List<String> names) {
+  /** Whether any policy saw a failed try: only then do the failure columns appear, as in the table. */
+  private static boolean hasFailures(List<PolicyResult> results) {
+    for (PolicyResult r : results) {
+      if (r.errors() > 0 || r.retries() > 0 || r.ejections() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void summary(
+      StringBuilder h, List<PolicyResult> results, List<String> names, boolean failures) {
     h.append("<h2>Policies</h2>\n<div class=\"scroll\"><table>\n<thead><tr>")
-        .append("<th>Policy</th><th>Completed</th><th>Rejected</th>")
-        .append("<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th>")
+        .append("<th>Policy</th><th>Completed</th><th>Rejected</th>");
+    if (failures) {
+      h.append("<th>Errors</th><th>Retries</th><th>Ejections</th>");
+    }
+    h.append("<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th>")
         .append("<th>p99 TTFT ms</th><th>mean queue wait ms</th><th>throughput req/s</th>")
         .append("<th>max replica util.</th><th>min replica util.</th>")
         .append("</tr></thead>\n<tbody>\n");
@@ -182,8 +204,11 @@ public final class HtmlReport {
       PolicyResult r = results.get(p);
       h.append("<tr>");
       policyCell(h, p, names.get(p));
+      cells(h, Html.count(r.completed()), Html.count(r.rejected()));
+      if (failures) {
+        cells(h, Html.count(r.errors()), Html.count(r.retries()), Html.count(r.ejections()));
+      }
       cells(h,
-          Html.count(r.completed()), Html.count(r.rejected()),
           Html.ms(r.latencyMs().p50()), Html.ms(r.latencyMs().p95()),
           Html.ms(r.latencyMs().p99()), Html.ms(r.latencyMs().max()),
           Html.ms(r.ttftMs().p99()), Html.ms(r.queueWaitMs().mean()),
@@ -195,7 +220,8 @@ public final class HtmlReport {
   }
 
   /** Per-tier rows, shown only when some policy saw more than one tier: one tier repeats the summary. */
-  private static void tiers(StringBuilder h, List<PolicyResult> results, List<String> names) {
+  private static void tiers(
+      StringBuilder h, List<PolicyResult> results, List<String> names, boolean failures) {
     Set<String> tiers = new LinkedHashSet<>();
     for (PolicyResult r : results) {
       if (r.byTier() != null) {
@@ -207,6 +233,7 @@ public final class HtmlReport {
     }
     h.append("<h2>By tier</h2>\n<div class=\"scroll\"><table>\n<thead><tr>")
         .append("<th>Policy</th><th>Tier</th><th>Completed</th><th>Rejected</th>")
+        .append(failures ? "<th>Errors</th>" : "")
         .append("<th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th><th>p99 TTFT ms</th>")
         .append("</tr></thead>\n<tbody>\n");
     for (int p = 0; p < results.size(); p++) {
@@ -219,8 +246,11 @@ public final class HtmlReport {
         h.append("<tr>");
         policyCell(h, p, names.get(p));
         h.append("<td class=\"text\">").append(escape(tier)).append("</td>");
+        cells(h, Html.count(t.completed()), Html.count(t.rejected()));
+        if (failures) {
+          cells(h, Html.count(t.errors()));
+        }
         cells(h,
-            Html.count(t.completed()), Html.count(t.rejected()),
             Html.ms(t.latencyMs().p50()), Html.ms(t.latencyMs().p95()),
             Html.ms(t.latencyMs().p99()), Html.ms(t.latencyMs().max()),
             Html.ms(t.ttftMs().p99()));
@@ -247,6 +277,94 @@ public final class HtmlReport {
           .append("</td></tr>\n");
     }
     h.append("</tbody>\n</table>\n");
+  }
+
+  /**
+   * Each replica that changed state, under each policy, as a bar along the run: pale green while ready,
+   * orange while ejected, dark red while down. Shown only when some replica changed state.
+   */
+  private static void states(StringBuilder h, SimulationReport report, List<String> names) {
+    List<String> changed = new ArrayList<>();
+    double end = 0;
+    for (PolicyResult r : report.results()) {
+      end = Math.max(end, r.durationSeconds());
+      for (String id : r.stateChanges().keySet()) {
+        if (!changed.contains(id)) {
+          changed.add(id);
+        }
+      }
+    }
+    if (changed.isEmpty() || !(end > 0)) {
+      return;
+    }
+    // In the scenario's replica order.
+    List<String> order = new ArrayList<>(report.replicaIds());
+    order.retainAll(changed);
+    for (String id : changed) {
+      if (!order.contains(id)) {
+        order.add(id);
+      }
+    }
+    h.append("<h2>Replica states</h2>\n<p>Over the run (0 to ")
+        .append(Html.ms(end)).append(" s); hover over a stretch for its times and reason. ");
+    for (ReplicaState s : ReplicaState.values()) {
+      h.append("<span class=\"swatch\" style=\"background:").append(stateColour(s)).append("\"></span>")
+          .append(escape(s.name())).append(' ');
+    }
+    h.append("</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>Replica</th><th>Policy</th>")
+        .append("<th>State over time</th></tr></thead>\n<tbody>\n");
+    for (String id : order) {
+      for (int p = 0; p < report.results().size(); p++) {
+        List<StateChange> changes = report.results().get(p).stateChanges().getOrDefault(id, List.of());
+        h.append("<tr><td class=\"text\">").append(escape(id)).append("</td>");
+        policyCell(h, p, names.get(p));
+        h.append("<td class=\"bar\">");
+        timeline(h, changes, end);
+        h.append("</td></tr>\n");
+      }
+    }
+    h.append("</tbody>\n</table></div>\n");
+  }
+
+  /** One replica's states from 0 to {@code end} seconds, as stretches of colour. */
+  private static void timeline(StringBuilder h, List<StateChange> changes, double end) {
+    h.append("<div class=\"timeline\">");
+    double from = 0;
+    ReplicaState state = changes.isEmpty() ? ReplicaState.READY : changes.get(0).from();
+    String why = "";
+    for (StateChange c : changes) {
+      double at = Math.min(end, Math.max(from, c.atSeconds()));
+      stretch(h, state, from, at, end, why);
+      from = at;
+      state = c.to();
+      why = c.reason();
+    }
+    stretch(h, state, from, end, end, why);
+    h.append("</div>\n<div class=\"axis\"><span>0 s</span><span>")
+        .append(Html.ms(end)).append(" s</span></div>");
+  }
+
+  private static void stretch(StringBuilder h, ReplicaState state, double from, double to, double end, String why) {
+    if (!(to > from)) {
+      return;
+    }
+    h.append("<span style=\"width:")
+        .append(String.format(Locale.ROOT, "%.3f", (to - from) / end * 100))
+        .append("%;background:").append(stateColour(state)).append("\" title=\"")
+        .append(escape(state.name() + " " + Html.ms(from) + "–" + Html.ms(to) + " s"
+            + (why.isEmpty() ? "" : ": " + why)))
+        .append("\"></span>");
+  }
+
+  /** Pale for the states a replica should be in, strong for trouble; apart from the policies' colours. */
+  private static String stateColour(ReplicaState state) {
+    return switch (state) {
+      case READY -> "#C7E9C0";
+      case STARTING -> "#DEEBF7";
+      case DRAINING -> "#D9D9D9";
+      case EJECTED -> "#FD8D3C";
+      case DOWN -> "#A50F15";
+    };
   }
 
   /** The policy's name with a swatch of its chart colour, so table rows and chart lines match up. */

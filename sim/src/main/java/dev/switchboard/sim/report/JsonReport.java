@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.sim.metrics.Percentiles;
 import dev.switchboard.sim.metrics.PolicyResult;
 import dev.switchboard.sim.metrics.SimulationReport;
+import dev.switchboard.sim.metrics.StateChange;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +15,11 @@ import java.nio.file.Path;
 /**
  * The machine-readable result. Field names are a contract (scripts and the benchmarks read them):
  * {@code scenario}, {@code seed}, {@code results[].policy}, {@code completed}, {@code rejected},
- * {@code latency_ms}, {@code ttft_ms}, {@code queue_wait_ms} ({@code p50, p95, p99, max}),
- * {@code replica_share}, {@code by_tier}. Contains nothing that varies between runs of one seed.
- * A summary of nothing ({@code count} 0, e.g. the TTFT of a policy that completed nothing) has
- * null for its times.
+ * {@code errors}, {@code retries}, {@code ejections}, {@code latency_ms}, {@code ttft_ms},
+ * {@code queue_wait_ms} ({@code p50, p95, p99, max}), {@code replica_share}, {@code by_tier},
+ * {@code replica_states}. Contains nothing that varies between runs of one seed. A summary of
+ * nothing ({@code count} 0, e.g. the TTFT of a policy that completed nothing) has null for its
+ * times.
  */
 public final class JsonReport {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -54,6 +56,9 @@ public final class JsonReport {
       o.put("policy", r.policy());
       o.put("completed", r.completed());
       o.put("rejected", r.rejected());
+      o.put("errors", r.errors());
+      o.put("retries", r.retries());
+      o.put("ejections", r.ejections());
       o.set("latency_ms", percentiles(r.latencyMs()));
       o.set("ttft_ms", percentiles(r.ttftMs()));
       o.set("inter_token_ms", percentiles(r.interTokenMs()));
@@ -76,8 +81,22 @@ public final class JsonReport {
                 tn.put("completed", t.completed());
                 tn.put("shed", t.rejected());
                 tn.put("rate_limited", t.rateLimited());
+                tn.put("errors", t.errors());
                 tn.set("latency_ms", percentiles(t.latencyMs()));
                 tn.set("ttft_ms", percentiles(t.ttftMs()));
+              });
+      ObjectNode states = o.putObject("replica_states");
+      r.stateChanges()
+          .forEach(
+              (replica, changes) -> {
+                ArrayNode list = states.putArray(replica);
+                for (StateChange c : changes) {
+                  list.addObject()
+                      .put("at_s", c.atSeconds())
+                      .put("from", c.from().name())
+                      .put("to", c.to().name())
+                      .put("reason", c.reason());
+                }
               });
     }
     return root;

@@ -2,17 +2,23 @@ package dev.switchboard.sim.report;
 
 import dev.switchboard.sim.metrics.PolicyResult;
 import dev.switchboard.sim.metrics.SimulationReport;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * The side-by-side table {@code simulate} prints. A time nothing was recorded for (a policy that
- * completed nothing) shows as {@code -}.
+ * The side-by-side table {@code simulate} prints. The failure columns (errors, retries, ejections)
+ * appear when some policy has any, so that a run without faults reads as it always has. A time nothing was recorded for (a policy
+ * that completed nothing) shows as {@code -}.
  */
 public final class TableReport {
   private static final String[] HEADER = {
     "policy", "completed", "rejected", "p50 ms", "p95 ms", "p99 ms", "p99 TTFT ms", "queue wait ms",
     "util max", "util min", "p99 / best"
   };
+  private static final String[] FAILURE_HEADER = {"errors", "retries", "ejections"};
+  /** The failure columns go after this one. */
+  private static final int FAILURES_AFTER = 2;
 
   private TableReport() {}
 
@@ -23,11 +29,15 @@ public final class TableReport {
         bestP99 = Math.min(bestP99, r.latencyMs().p99());
       }
     }
+    boolean failures = false;
+    for (PolicyResult r : report.results()) {
+      failures |= r.errors() > 0 || r.retries() > 0 || r.ejections() > 0;
+    }
     String[][] rows = new String[report.results().size() + 1][];
-    rows[0] = HEADER;
+    rows[0] = failures ? withFailures(HEADER, FAILURE_HEADER) : HEADER;
     for (int i = 0; i < report.results().size(); i++) {
       PolicyResult r = report.results().get(i);
-      rows[i + 1] =
+      String[] row =
           new String[] {
             r.policy(),
             Long.toString(r.completed()),
@@ -43,8 +53,14 @@ public final class TableReport {
                 ? String.format(Locale.ROOT, "%.2fx", r.latencyMs().p99() / bestP99)
                 : "-"
           };
+      rows[i + 1] =
+          failures
+              ? withFailures(
+                  row,
+                  new String[] {Long.toString(r.errors()), Long.toString(r.retries()), Long.toString(r.ejections())})
+              : row;
     }
-    int[] width = new int[HEADER.length];
+    int[] width = new int[rows[0].length];
     for (String[] row : rows) {
       for (int c = 0; c < row.length; c++) {
         width[c] = Math.max(width[c], row[c].length());
@@ -71,6 +87,12 @@ public final class TableReport {
       }
     }
     return out.toString();
+  }
+
+  private static String[] withFailures(String[] row, String[] failures) {
+    List<String> out = new ArrayList<>(List.of(row));
+    out.addAll(FAILURES_AFTER + 1, List.of(failures));
+    return out.toArray(String[]::new);
   }
 
   private static String num(double v) {

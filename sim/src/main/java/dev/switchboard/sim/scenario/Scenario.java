@@ -1,11 +1,14 @@
 package dev.switchboard.sim.scenario;
 
 import dev.switchboard.config.AdmissionConfig;
+import dev.switchboard.config.HealthConfig;
 import dev.switchboard.config.Node;
 import dev.switchboard.config.Yaml;
 import dev.switchboard.config.RateLimitsConfig;
+import dev.switchboard.config.RetryConfig;
 import dev.switchboard.core.ratelimit.RateLimits;
 import dev.switchboard.core.balance.BalancerOptions;
+import dev.switchboard.sim.fault.FaultSpec;
 import dev.switchboard.sim.model.ReplicaModelSpec;
 import dev.switchboard.sim.model.StepModelSpec;
 import dev.switchboard.sim.policy.Policies;
@@ -27,6 +30,7 @@ import java.util.Set;
  * seed: 42
  * policies: [round-robin, peak-ewma, oracle]
  * replicas: [{id: r0, speed: 1.0}, {id: r1, speed: 2.0}]   # or {count: 16, speed: 1.0}
+ *   # each listed replica may have faults: see FaultSpec
  * model: {type: service-time, slots: 1}                      # or {type: vllm-step, ...}
  * workload: {type: poisson, load: 0.8, requests: 200000, service_time_ms: ...}
  * streaming: false            # does the first byte come with the first token?
@@ -34,6 +38,8 @@ import java.util.Set;
  * balancer: {decay_s: 10, llm_aware: {queue: 1, kv_cache: 1, in_flight: 1}}
  * admission: {tiers: [...], max_queued: 1000, max_in_flight: 1}   # optional: the gateway's queue
  * ratelimit: {requests_per_minute: 60, tiers: {free: {tokens_per_minute: 50000}}}   # optional; per tenant
+ * health: {consecutive_failures: 5, base_ejection_ms: 5000, probe_interval_ms: 1000}  # the gateway's
+ * retries: {max_attempts: 3, budget_percent: 20, budget_min_per_s: 10}              # the gateway's
  * </pre>
  */
 public record Scenario(
@@ -49,7 +55,9 @@ public record Scenario(
     Duration decay,
     BalancerOptions balancerOptions,
     AdmissionConfig admission,
-    RateLimits rateLimits) {
+    RateLimits rateLimits,
+    HealthConfig health,
+    RetryConfig retries) {
 
   /**
    * Reads and validates a scenario file. A relative trace path in it is relative to the working
@@ -63,7 +71,7 @@ public record Scenario(
   public static Scenario parse(Node root) {
     root.allowOnly(
         "name", "description", "seed", "policies", "replicas", "model", "workload", "streaming",
-        "metrics_interval_ms", "balancer", "admission", "ratelimit");
+        "metrics_interval_ms", "balancer", "admission", "ratelimit", "health", "retries");
     String name = root.string("name");
     String description = root.string("description", "");
     long seed = root.integer("seed", 1);
@@ -105,9 +113,12 @@ public record Scenario(
       limits.allowOnly(RateLimitsConfig.RPM, RateLimitsConfig.TPM, "tiers");
       rateLimits = RateLimitsConfig.parseLimits(limits, false);
     }
+    // Always on, with the gateway's defaults when absent: the simulator runs what the gateway runs.
+    HealthConfig health = HealthConfig.parse(root.get("health"));
+    RetryConfig retries = RetryConfig.parse(root.get("retries"));
     return new Scenario(
         name, description, seed, List.copyOf(policies), replicas, model, workload, streaming,
-        interval, decay, options, admission, rateLimits);
+        interval, decay, options, admission, rateLimits, health, retries);
   }
 
   private static List<ReplicaSpec> parseReplicas(Node root) {
@@ -125,7 +136,7 @@ public record Scenario(
       double speed = node.positive("speed", 1.0);
       double weight = node.positive("weight", 1.0);
       for (int i = 0; i < count; i++) {
-        out.add(new ReplicaSpec("r" + i, speed, weight));
+        out.add(new ReplicaSpec("r" + i, speed, weight, FaultSpec.NONE));
       }
       return List.copyOf(out);
     }
@@ -135,12 +146,15 @@ public record Scenario(
     }
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
-      Node r = list.get(i).allowOnly("id", "speed", "weight");
+      Node r = list.get(i);
+      List<String> fields = new ArrayList<>(List.of("id", "speed", "weight"));
+      fields.addAll(List.of(FaultSpec.FIELDS));
+      r.allowOnly(fields.toArray(String[]::new));
       String id = r.string("id", "r" + i);
       if (id.isBlank() || !ids.add(id)) {
         throw r.error("id", "must be unique and non-empty, was '" + id + "'");
       }
-      out.add(new ReplicaSpec(id, r.positive("speed", 1.0), r.positive("weight", 1.0)));
+      out.add(new ReplicaSpec(id, r.positive("speed", 1.0), r.positive("weight", 1.0), FaultSpec.parse(r)));
     }
     return List.copyOf(out);
   }
@@ -158,13 +172,13 @@ public record Scenario(
   public Scenario withWorkload(WorkloadSpec w) {
     return new Scenario(
         name, description, seed, policies, replicas, model, w, streaming, metricsIntervalNanos, decay,
-        balancerOptions, admission, rateLimits);
+        balancerOptions, admission, rateLimits, health, retries);
   }
 
   public Scenario withSeed(long newSeed) {
     return new Scenario(
         name, description, newSeed, policies, replicas, model, workload, streaming, metricsIntervalNanos,
-        decay, balancerOptions, admission, rateLimits);
+        decay, balancerOptions, admission, rateLimits, health, retries);
   }
 
   /** Replaces the policy list; each name is checked. */
@@ -180,6 +194,6 @@ public record Scenario(
     }
     return new Scenario(
         name, description, seed, List.copyOf(names), replicas, model, workload, streaming,
-        metricsIntervalNanos, decay, balancerOptions, admission, rateLimits);
+        metricsIntervalNanos, decay, balancerOptions, admission, rateLimits, health, retries);
   }
 }

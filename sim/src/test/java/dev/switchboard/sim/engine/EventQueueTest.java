@@ -95,4 +95,24 @@ class EventQueueTest {
     queue.schedule(e, 200);
     assertThatThrownBy(() -> queue.schedule(e, 300)).isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void cancelAllTakesOutTheChosenEventsInTheOrderTheyWouldHaveFiredAndLeavesTheRest() {
+    List<Event> chosen = new ArrayList<>();
+    SplittableRandom random = new SplittableRandom(3);
+    for (int i = 0; i < 200; i++) {
+      Event e = named("e" + i);
+      queue.schedule(e, random.nextInt(50));
+      if (i % 3 == 0) {
+        chosen.add(e);
+      }
+    }
+    List<Event> cancelled = queue.cancelAll(chosen::contains);
+    assertThat(cancelled).containsExactlyInAnyOrderElementsOf(chosen).noneMatch(Event::isScheduled);
+    for (int i = 1; i < cancelled.size(); i++) {
+      assertThat(cancelled.get(i).time()).isGreaterThanOrEqualTo(cancelled.get(i - 1).time());
+    }
+    queue.run();
+    assertThat(fired).hasSize(200 - chosen.size()).noneMatch(f -> Integer.parseInt(f.substring(1, f.indexOf('@'))) % 3 == 0);
+  }
 }

@@ -58,4 +58,31 @@ class ServiceTimeReplicaTest {
     h.events.run();
     assertThat(predicted).isEqualTo(probe.completedNanos());
   }
+
+  @Test
+  void aCrashedReplicaGivesUpEveryRequestServedFirstAndCountsOnlyTheWorkDoneAsBusy() {
+    ReplicaModel m = new ServiceTimeSpec(1, 0, 0, 0).create(h.events, 1.0, h);
+    SimRequest a = h.submit(m, h.request(1, 1, 100 * MS));
+    SimRequest b = h.submit(m, h.request(1, 1, 100 * MS));
+    h.events.clock().setNanos(40 * MS);
+    assertThat(m.abandonAll()).containsExactly(a, b);
+    assertThat(m.outstanding()).isZero();
+    assertThat(h.events.isEmpty()).as("no completion is left to fire").isTrue();
+    assertThat(m.busyNanos()).isEqualTo(40 * MS);
+    SimRequest c = h.submit(m, h.request(1, 1, 100 * MS));
+    h.events.run();
+    assertThat(h.completed).containsExactly(c);
+    assertThat(c.completedNanos()).as("it starts afresh, with nothing ahead").isEqualTo(140 * MS);
+  }
+
+  @Test
+  void aNewSpeedFactorTimesTheRequestsAcceptedFromThenOn() {
+    ReplicaModel m = new ServiceTimeSpec(1, 0, 0, 0).create(h.events, 1.0, h);
+    SimRequest before = h.submit(m, h.request(1, 1, 100 * MS));
+    m.setSpeed(3.0);
+    SimRequest after = h.submit(m, h.request(1, 1, 100 * MS));
+    h.events.run();
+    assertThat(before.completedNanos()).isEqualTo(100 * MS);
+    assertThat(after.completedNanos()).isEqualTo(400 * MS);
+  }
 }

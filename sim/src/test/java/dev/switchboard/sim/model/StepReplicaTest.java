@@ -127,4 +127,33 @@ class StepReplicaTest {
       assertThat(predicted).as("trial %d", trial).isEqualTo(probe.completedNanos());
     }
   }
+
+  @Test
+  void aCrashedEngineGivesUpItsBatchThenItsQueueAndStopsStepping() {
+    ReplicaModel m = spec(1, 8192, 400_000).create(h.events, 1.0, h);
+    SimRequest running = h.submit(m, h.request(100, 50));
+    SimRequest waiting = h.submit(m, h.request(100, 50));
+    h.events.step(); // the first step: the batch's one slot prefills the first request
+    long crashAt = h.events.now() + step(0, 1) / 2;
+    h.events.clock().setNanos(crashAt);
+    assertThat(m.abandonAll()).containsExactly(running, waiting);
+    assertThat(m.outstanding()).isZero();
+    assertThat(m.report().running()).isZero();
+    assertThat(m.report().kvCacheUsage()).isZero();
+    assertThat(h.events.isEmpty()).isTrue();
+    assertThat(m.busyNanos()).isEqualTo(crashAt);
+    SimRequest next = h.submit(m, h.request(1000, 1));
+    h.events.run();
+    assertThat(h.completed).containsExactly(next);
+    assertThat(next.completedNanos()).isEqualTo(crashAt + step(1000, 0));
+  }
+
+  @Test
+  void aNewSpeedFactorTimesTheStepsFromTheNextOn() {
+    ReplicaModel m = spec(256, 8192, 400_000).create(h.events, 1.0, h);
+    SimRequest r = h.submit(m, h.request(1000, 3));
+    m.setSpeed(2.0); // the prefill step is under way at speed 1.0
+    h.events.run();
+    assertThat(r.completedNanos()).isEqualTo(step(1000, 0) + 2 * 2 * step(0, 1));
+  }
 }

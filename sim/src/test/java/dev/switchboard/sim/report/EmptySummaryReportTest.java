@@ -24,18 +24,20 @@ class EmptySummaryReportTest {
 
   private static PolicyResult served() {
     return new PolicyResult(
-        "served", 10, 0, SOME, SOME, Percentiles.EMPTY, SOME, 1, 10, new double[] {1},
+        "served", 10, 0, 0, 0, 0, SOME, SOME, Percentiles.EMPTY, SOME, 1, 10, new double[] {1},
         new double[] {0.5}, List.of(new double[] {100, 0.5}, new double[] {400, 1.0}),
         new TimeSeries(1.0, new long[0], new long[0], new double[0], new int[1][0]),
-        Map.of("free", new TierResult(10, 0, 0, SOME, SOME)));
+        Map.of("free", new TierResult(10, 0, 0, 0, SOME, SOME)),
+        Map.of());
   }
 
   private static PolicyResult dropAll() {
     return new PolicyResult(
-        "drop-all", 0, 10, Percentiles.EMPTY, Percentiles.EMPTY, Percentiles.EMPTY,
+        "drop-all", 0, 10, 0, 0, 0, Percentiles.EMPTY, Percentiles.EMPTY, Percentiles.EMPTY,
         Percentiles.EMPTY, 0, 10, new double[] {0}, new double[] {0}, List.of(),
         new TimeSeries(1.0, new long[0], new long[0], new double[0], new int[1][0]),
-        Map.of("free", new TierResult(0, 10, 0, Percentiles.EMPTY, Percentiles.EMPTY)));
+        Map.of("free", new TierResult(0, 10, 0, 0, Percentiles.EMPTY, Percentiles.EMPTY)),
+        Map.of());
   }
 
   private static SimulationReport report() {

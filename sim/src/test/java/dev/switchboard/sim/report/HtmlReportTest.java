@@ -2,10 +2,12 @@ package dev.switchboard.sim.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchboard.core.replica.ReplicaState;
 import dev.switchboard.sim.metrics.Percentiles;
 import dev.switchboard.sim.metrics.PolicyResult;
 import dev.switchboard.sim.metrics.PolicyResult.TierResult;
 import dev.switchboard.sim.metrics.SimulationReport;
+import dev.switchboard.sim.metrics.StateChange;
 import dev.switchboard.sim.metrics.TimeSeries;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -141,6 +143,43 @@ class HtmlReportTest {
   }
 
   @Test
+  void failuresAddErrorRetryAndEjectionColumnsAndEachReplicasStateTimeline() throws IOException {
+    PolicyResult ok = twoPolicies().get(0);
+    PolicyResult failing =
+        new PolicyResult(
+            "peak-ewma", 12_000, 0, 3, 40, 2, ok.latencyMs(), ok.ttftMs(), ok.interTokenMs(), ok.queueWaitMs(),
+            200, 60, ok.replicaShare(), ok.replicaUtilization(), ok.latencyCdf(), ok.series(), ok.byTier(),
+            Map.of(
+                "r-slow",
+                List.of(
+                    new StateChange(15, ReplicaState.READY, ReplicaState.EJECTED, "ejected for 5000 ms after 5 consecutive failures"),
+                    new StateChange(20, ReplicaState.EJECTED, ReplicaState.READY, "ejection over"),
+                    new StateChange(45, ReplicaState.READY, ReplicaState.DOWN, "probe failed"))));
+
+    String html = page(report("mixed", List.of(ok, failing)));
+
+    assertThat(html).contains("<th>Errors</th><th>Retries</th><th>Ejections</th>");
+    assertThat(cellsOf(rowOf(html, "peak-ewma"))).startsWith("12,000", "0", "3", "40", "2", "100.0");
+    assertThat(cellsOf(rowOf(html, "least-requests"))).startsWith("12,345", "7", "0", "0", "0", "100.0");
+    assertThat(html).contains("<h2>Replica states</h2>");
+    String bars = html.substring(html.indexOf("<h2>Replica states</h2>"));
+    // A quarter of the run ready, 5 s ejected, 25 s ready, then down to the end.
+    assertThat(bars)
+        .contains(
+            "width:25.000%;background:#C7E9C0\" title=\"READY 0.0\u201315.0 s\"",
+            "width:8.333%;background:#FD8D3C\" title=\"EJECTED 15.0\u201320.0 s: ejected for 5000 ms after 5 consecutive failures\"",
+            "width:25.000%;background:#A50F15\" title=\"DOWN 45.0\u201360.0 s: probe failed\"");
+    assertThat(bars).doesNotContain(">r-fast</td>");
+  }
+
+  @Test
+  void aRunWithoutFailuresHasNeitherFailureColumnsNorTimelines() throws IOException {
+    String html = page(report("mixed", twoPolicies()));
+
+    assertThat(html).doesNotContain("<th>Errors</th>", "Replica states");
+  }
+
+  @Test
   void showsPerTierTableWhenThereIsMoreThanOneTier() throws IOException {
     String html = page(report("mixed", twoPolicies()));
 
@@ -192,9 +231,9 @@ class HtmlReportTest {
   void policyWithoutCompletionsStillGetsAllCharts() throws IOException {
     PolicyResult nothing =
         new PolicyResult(
-            "drop-all", 0, 50, Percentiles.EMPTY, Percentiles.EMPTY, Percentiles.EMPTY,
+            "drop-all", 0, 50, 0, 0, 0, Percentiles.EMPTY, Percentiles.EMPTY, Percentiles.EMPTY,
             Percentiles.EMPTY, 0, 0, new double[3], new double[3], List.of(),
-            new TimeSeries(1.0, new long[0], new long[0], new double[0], new int[3][0]), Map.of());
+            new TimeSeries(1.0, new long[0], new long[0], new double[0], new int[3][0]), Map.of(), Map.of());
 
     String html = page(report("mixed", List.of(nothing)));
 
@@ -322,7 +361,7 @@ class HtmlReportTest {
     tiers.put("batch", tier(2_345));
     return List.of(
         new PolicyResult(
-            "least-requests", 12_345, 7,
+            "least-requests", 12_345, 7, 0, 0, 0,
             new Percentiles(12_345, 210, 100, 400, 1234.56, 2500),
             new Percentiles(12_345, 40, 30, 60, 80, 120),
             Percentiles.EMPTY,
@@ -333,9 +372,10 @@ class HtmlReportTest {
                 new double[] {0, 0.0}, new double[] {50, 0.2}, new double[] {100, 0.5},
                 new double[] {400, 0.95}, new double[] {2500, 1.0}),
             series(new long[] {10, 12, 11, 0, 9, 14, 13, 12, 10, 8}, 0),
-            tiers),
+            tiers,
+            Map.of()),
         new PolicyResult(
-            "p2c-peak-ewma", 12_350, 2,
+            "p2c-peak-ewma", 12_350, 2, 0, 0, 0,
             new Percentiles(12_350, 150, 90, 250, 600, 1500),
             new Percentiles(12_350, 30, 25, 50, 70, 100),
             Percentiles.EMPTY,
@@ -346,21 +386,22 @@ class HtmlReportTest {
                 new double[] {40, 0.1}, new double[] {90, 0.5}, new double[] {250, 0.95},
                 new double[] {1500, 1.0}),
             series(new long[] {10, 12, 11, 9, 9, 14, 13, 12, 10, 8}, 20),
-            tiers));
+            tiers,
+            Map.of()));
   }
 
   private static PolicyResult policy(String name, long completed, Map<String, TierResult> tiers) {
     return new PolicyResult(
-        name, completed, 0,
+        name, completed, 0, 0, 0, 0,
         new Percentiles(completed, 100, 80, 200, 300, 400), Percentiles.EMPTY, Percentiles.EMPTY,
         Percentiles.EMPTY, 100, 10, new double[] {0.4, 0.3, 0.3}, new double[] {0.5, 0.5, 0.5},
         List.of(new double[] {80, 0.5}, new double[] {400, 1.0}),
-        series(new long[] {10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, 0), tiers);
+        series(new long[] {10, 10, 10, 10, 10, 10, 10, 10, 10, 10}, 0), tiers, Map.of());
   }
 
   private static TierResult tier(long completed) {
     return new TierResult(
-        completed, 1, 0, new Percentiles(completed, 100, 90, 300, 700, 900),
+        completed, 1, 0, 0, new Percentiles(completed, 100, 90, 300, 700, 900),
         new Percentiles(completed, 20, 15, 40, 60, 80));
   }
 
