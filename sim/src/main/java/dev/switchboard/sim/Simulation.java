@@ -277,6 +277,8 @@ public final class Simulation implements ModelListener, FaultyReplica.Listener {
       if (admission == null) {
         dispatch(r, group.routable());
       } else {
+        // A simulated request asks for no priority of its own (vLLM's `priority`), so it waits at
+        // its tier's, as a live request without the field does.
         if (admission.admit(r, a.tier(), a.tenant(), 0)) {
           dispatch(r, admission.eligible());
         }
