@@ -68,6 +68,13 @@ public final class HealthMonitor {
     this.health = pool.health();
     this.scraper = new LoadScraper(http, pool, probeTimeoutMillis(), clock);
     pool.group().subscribe(new StateLog(pool.name()));
+    pool.group().subscribe(
+        new ReplicaGroup.Listener<>() {
+          @Override
+          public void left(Replica replica, UpstreamReplica endpoint) {
+            http.forget(endpoint);
+          }
+        });
   }
 
   /** The outlier-detection settings in {@code config}. */

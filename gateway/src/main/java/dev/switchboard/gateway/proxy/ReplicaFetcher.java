@@ -116,6 +116,14 @@ public final class ReplicaFetcher implements AutoCloseable {
         Clock.system());
   }
 
+  /** {@code replica} left its pool: its connections close, busy ones once their fetch ends. */
+  public void forget(UpstreamReplica replica) {
+    ReplicaConnections c = connections.remove(replica);
+    if (c != null) {
+      c.loop().execute(c::close);
+    }
+  }
+
   /** Closes the idle connections; if the fetcher has loops of its own, stops them too. */
   @Override
   public void close() {

@@ -83,6 +83,26 @@ class ReplicaFetcherTest {
   }
 
   @Test
+  void aForgottenReplicasConnectionIsClosedAndNotUsedAgain() throws Exception {
+    CountDownLatch firstClosed = new CountDownLatch(1);
+    replica =
+        new ScriptedReplica(
+            (out, connection, request, path) -> {
+              if (connection == 1 && request == 2) {
+                firstClosed.countDown(); // never reached: the fetcher must not reuse it
+              }
+              return answer(out, 200, "", true);
+            });
+    assertThat(get("/health", 2_000).status()).isEqualTo(200);
+
+    fetcher.forget(target);
+
+    assertThat(get("/health", 2_000).status()).isEqualTo(200);
+    assertThat(replica.connections.get()).as("a new connection after the replica was forgotten").isEqualTo(2);
+    assertThat(firstClosed.getCount()).isEqualTo(1);
+  }
+
+  @Test
   void aReplicaThatTricklesItsAnswerFailsAtTheDeadlineAndItsConnectionIsClosed() throws Exception {
     AtomicInteger trickled = new AtomicInteger();
     CountDownLatch cutOff = new CountDownLatch(1);
