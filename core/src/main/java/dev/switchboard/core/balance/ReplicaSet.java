@@ -62,25 +62,6 @@ public final class ReplicaSet {
     return picks[position];
   }
 
-  /** The decision routing to {@code replica}, which must be in this set. */
-  public Pick pick(Replica replica) {
-    for (int i = 0; i < replicas.length; i++) {
-      if (replicas[i] == replica) {
-        return picks[i];
-      }
-    }
-    throw new IllegalArgumentException(replica + " is not in " + this);
-  }
-
-  public boolean contains(Replica replica) {
-    for (Replica r : replicas) {
-      if (r == replica) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** This set less {@code excluded} (a retry goes to a replica not tried yet); this set if none is in it. */
   public ReplicaSet without(Collection<Replica> excluded) {
     List<Replica> keep = new ArrayList<>(replicas.length);

@@ -22,16 +22,6 @@ class ReplicaSetTest {
     assertThat(set.pick(0)).isSameAs(set.pick(0));
     assertThat(set.pick(0).replica()).isSameAs(a);
     assertThat(set.pick(1).replica()).isSameAs(b);
-    assertThat(set.pick(b)).isSameAs(set.pick(1));
-  }
-
-  @Test
-  void aReplicaOutsideTheSetHasNoPickInIt() {
-    ReplicaSet set = ReplicaSet.of(a);
-
-    assertThatThrownBy(() -> set.pick(b)).isInstanceOf(IllegalArgumentException.class);
-    assertThat(set.contains(a)).isTrue();
-    assertThat(set.contains(b)).isFalse();
   }
 
   @Test

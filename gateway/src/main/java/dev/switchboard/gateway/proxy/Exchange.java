@@ -327,7 +327,7 @@ final class Exchange implements PoolAdmission.Waiter {
   }
 
   /**
-   * The try just ended: its replica and the pool's health monitor hear how it went, and its slot
+   * The try just ended: its replica and the pool's health hear how it went, and its slot
    * goes to a waiting request.
    */
   private void endTry(TryEnd how) {

@@ -5,15 +5,6 @@ package dev.switchboard.gateway.upstream;
  * Called on the request path from any event loop: implementations must be cheap and thread-safe.
  */
 public interface Outcomes {
-  Outcomes NONE =
-      new Outcomes() {
-        @Override
-        public void onSuccess(UpstreamReplica replica) {}
-
-        @Override
-        public void onFailure(UpstreamReplica replica) {}
-      };
-
   void onSuccess(UpstreamReplica replica);
 
   /** Connect failure, reset, timeout or a 5xx from the replica. */
